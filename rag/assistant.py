@@ -1,0 +1,113 @@
+"""The public API: one object that indexes documents and answers questions.
+
+The CLI, the web app and the eval runner only call this. Models and the index
+are opened lazily and once, so an ``Assistant`` is cheap to create and fast
+on every question after the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from rag.embed import load_embeddings, model_id
+from rag.errors import QuestionError
+from rag.index import index_lock, index_paths
+from rag.records import IndexReport, Passage
+from rag.retrieve import HybridRetriever, PassageRetriever, Retrieval
+from rag.settings import Settings
+from rag.store import ChunkStore, chroma_client
+
+MAX_QUESTION_CHARS = 2000
+
+
+class Assistant:
+    """Index documents and retrieve passages with one set of settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._embeddings: Embeddings | None = None
+        self._retriever: HybridRetriever | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Assistant:
+        """An Assistant from ``settings`` (default: env vars) with field overrides."""
+        base = settings.model_dump() if settings else {}
+        return cls(Settings(**(base | overrides)))
+
+    @property
+    def embeddings(self) -> Embeddings:
+        if self._embeddings is None:
+            self._embeddings = load_embeddings(self.settings)
+        return self._embeddings
+
+    def index(
+        self,
+        paths: Sequence[str | Path] | None = None,
+        *,
+        rebuild: bool = False,
+        progress: bool = False,
+    ) -> IndexReport:
+        """Add, update or remove the chunks of ``paths`` (default: the data folder).
+
+        ``rebuild`` empties the collection first (needed after changing the
+        embedding model). Only one process indexes an index at a time.
+        """
+        targets = [Path(p) for p in paths] if paths else [self.settings.data_dir]
+        with index_lock(self.settings.index_dir):
+            client = self._client(create=True)
+            if rebuild:
+                ChunkStore.drop(client, self.settings.collection)
+            store = self._open_store(client, create=True)
+            report = index_paths(targets, store, self.settings, progress=progress)
+        self._retriever = None  # the lexical index must see the new chunks
+        return report
+
+    def search(self, question: str, k: int | None = None) -> Retrieval:
+        """Ranked passages for ``question`` with per-stage timings."""
+        return self._hybrid().search(check_question(question), k)
+
+    def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
+        """The top ``k`` passages for ``question``, best first."""
+        return self.search(question, k).passages
+
+    def as_retriever(self, k: int | None = None) -> PassageRetriever:
+        """A LangChain retriever over this index."""
+        return PassageRetriever(hybrid=self._hybrid(), k=k)
+
+    def documents(self) -> dict[str, int]:
+        """Indexed sources and their chunk counts."""
+        return self._open_store(self._client(create=False), create=False).sources()
+
+    def _hybrid(self) -> HybridRetriever:
+        if self._retriever is None:
+            store = self._open_store(self._client(create=False), create=False)
+            self._retriever = HybridRetriever(store, self.embeddings, self.settings)
+        return self._retriever
+
+    def _client(self, *, create: bool) -> Any:
+        return chroma_client(self.settings.index_dir, self.settings.chroma_url, create=create)
+
+    def _open_store(self, client: Any, *, create: bool) -> ChunkStore:
+        return ChunkStore.open(
+            client,
+            self.settings.collection,
+            self.embeddings,
+            model_id(self.settings),
+            create=create,
+        )
+
+
+def check_question(question: str) -> str:
+    """``question`` stripped, or QuestionError when it cannot be one."""
+    stripped = question.strip()
+    if not stripped:
+        raise QuestionError("the question is empty")
+    if len(stripped) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"the question has {len(stripped)} characters; the limit is {MAX_QUESTION_CHARS}"
+        )
+    return stripped

@@ -1,0 +1,163 @@
+"""The `rag` command: a thin shell over ``rag.Assistant``.
+
+Every Settings field is also a flag (``--index-dir``, ``--chunk-size`` ...)
+that overrides its environment variable. Known failures print one line and
+exit 1; ``rag index`` exits 2 when some files were skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from rag.assistant import Assistant
+from rag.errors import RagError
+from rag.records import IndexReport, Passage
+from rag.settings import Settings
+
+EXIT_ERROR = 1
+EXIT_PARTIAL = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    overrides = {name: getattr(args, name) for name in Settings.model_fields if hasattr(args, name)}
+    try:
+        assistant = Assistant(Settings(**overrides))
+        return int(args.run(assistant, args))
+    except RagError as error:
+        return _fail(str(error))
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "settings"
+        return _fail(f"invalid setting {field}: {first['msg']}")
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str) -> int:
+    print(f"rag: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _index(assistant: Assistant, args: argparse.Namespace) -> int:
+    report = assistant.index(
+        args.paths or None,
+        rebuild=args.rebuild,
+        progress=not args.json and sys.stderr.isatty(),
+    )
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        _print_report(report)
+    return EXIT_PARTIAL if report.with_status("skipped") else 0
+
+
+def _print_report(report: IndexReport) -> None:
+    for file in report.files:
+        name = _display(file.source)
+        if file.status == "skipped":
+            print(f"rag: warning: skipped {name}: {file.reason}", file=sys.stderr)
+        elif file.status == "indexed":
+            print(f"indexed {name} (+{file.chunks_added} -{file.chunks_removed} chunks)")
+        else:
+            print(f"{file.status} {name}")
+    print(
+        f"{report.total_chunks} chunks in the index "
+        f"(+{report.chunks_added} -{report.chunks_removed})"
+    )
+
+
+def _retrieve(assistant: Assistant, args: argparse.Namespace) -> int:
+    retrieval = assistant.search(args.question, args.k)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "question": args.question,
+                    "passages": [p.to_dict() for p in retrieval.passages],
+                    "timings_ms": retrieval.timings_ms,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for rank, passage in enumerate(retrieval.passages, start=1):
+            _print_passage(rank, passage)
+    return 0
+
+
+def _print_passage(rank: int, passage: Passage) -> None:
+    chunk = passage.chunk
+    print(f"[{rank}] {_display(chunk.source)} #{chunk.index}  score {passage.score:.4f}")
+    print(textwrap.indent(textwrap.fill(chunk.text, width=88), "    "))
+    print()
+
+
+def _documents(assistant: Assistant, args: argparse.Namespace) -> int:
+    documents = assistant.documents()
+    if args.json:
+        print(json.dumps(documents, ensure_ascii=False))
+    else:
+        for source, count in sorted(documents.items()):
+            print(f"{count:6d}  {_display(source)}")
+    return 0
+
+
+def _display(source: str) -> str:
+    """A source path relative to the working folder when it lies inside it."""
+    path = Path(source)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return source
+
+
+def _settings_flags() -> argparse.ArgumentParser:
+    flags = argparse.ArgumentParser(add_help=False)
+    group = flags.add_argument_group("settings (override RAG_* environment variables)")
+    for name, field in Settings.model_fields.items():
+        group.add_argument(
+            f"--{name.replace('_', '-')}",
+            dest=name,
+            default=argparse.SUPPRESS,
+            metavar=name.upper(),
+            help=f"{field.description} [env RAG_{name.upper()}, default {field.default}]",
+        )
+    return flags
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rag", description="Question answering over your documents, offline."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    common: dict[str, Any] = {"parents": [_settings_flags()]}
+
+    index = commands.add_parser("index", help="index files or folders (default: data/)", **common)
+    index.add_argument("paths", nargs="*", type=Path, help="files or folders")
+    index.add_argument("--rebuild", action="store_true", help="empty the index first")
+    index.add_argument("--json", action="store_true", help="print the report as JSON")
+    index.set_defaults(run=_index)
+
+    retrieve = commands.add_parser("retrieve", help="print ranked passages", **common)
+    retrieve.add_argument("question")
+    retrieve.add_argument("-k", type=int, default=None, help="passages to return")
+    retrieve.add_argument("--json", action="store_true", help="print JSON")
+    retrieve.set_defaults(run=_retrieve)
+
+    documents = commands.add_parser("documents", help="list indexed documents", **common)
+    documents.add_argument("--json", action="store_true", help="print JSON")
+    documents.set_defaults(run=_documents)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""Plain data carried from loading to retrieval, each with a JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded file: its cleaned text is what chunk offsets point into."""
+
+    source: str
+    title: str
+    language: str
+    text: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of whole sentences: ``document.text[start:end] == text``."""
+
+    id: str
+    source: str
+    title: str
+    language: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused score and the scores it was fused from."""
+
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.chunk.to_dict()
+        data["chunk_id"] = data.pop("id")
+        data.update(
+            score=self.score,
+            dense_score=self.dense_score,
+            lexical_score=self.lexical_score,
+        )
+        return data
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What indexing did with one file: indexed, unchanged, skipped or removed."""
+
+    source: str
+    status: str
+    reason: str = ""
+    chunks_added: int = 0
+    chunks_removed: int = 0
+
+
+@dataclass
+class IndexReport:
+    """The outcome of one ``index`` call, file by file and in total."""
+
+    files: list[FileReport] = field(default_factory=list)
+    total_chunks: int = 0
+
+    def with_status(self, status: str) -> list[FileReport]:
+        return [f for f in self.files if f.status == status]
+
+    @property
+    def chunks_added(self) -> int:
+        return sum(f.chunks_added for f in self.files)
+
+    @property
+    def chunks_removed(self) -> int:
+        return sum(f.chunks_removed for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indexed": [f.source for f in self.with_status("indexed")],
+            "unchanged": [f.source for f in self.with_status("unchanged")],
+            "removed": [f.source for f in self.with_status("removed")],
+            "skipped": [
+                {"source": f.source, "reason": f.reason} for f in self.with_status("skipped")
+            ],
+            "chunks_added": self.chunks_added,
+            "chunks_removed": self.chunks_removed,
+            "total_chunks": self.total_chunks,
+        }

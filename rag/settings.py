@@ -1,0 +1,56 @@
+"""One settings object for the library, the CLI and the apps.
+
+Precedence: defaults, then ``RAG_*`` environment variables, then explicit
+overrides (the CLI passes its flags as overrides; every field is a flag).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "use-multilingual-v3"
+
+
+class Settings(BaseSettings):
+    """Everything that shapes indexing and retrieval, with offline defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid")
+
+    index_dir: Path = Field(Path("index"), description="Folder holding the embedded Chroma index.")
+    data_dir: Path = Field(
+        Path("data"), description="What `rag index` indexes when given no paths."
+    )
+    chroma_url: str | None = Field(
+        None,
+        description="URL of a Chroma server (http://host:port); unset = embedded.",
+    )
+    collection: str = Field("rag", description="Chroma collection name.")
+    embedding_model: str = Field(
+        DEFAULT_EMBEDDING_MODEL,
+        description=(
+            "'use-multilingual-v3' (pure NumPy, bundled) or any "
+            "sentence-transformers model name or local folder."
+        ),
+    )
+    chunk_size: int = Field(500, ge=100, description="Max characters per chunk.")
+    chunk_overlap: int = Field(
+        100, ge=0, description="Characters of whole sentences repeated between chunks."
+    )
+    top_k: int = Field(5, ge=1, le=100, description="Passages returned per question.")
+    fetch_k: int = Field(
+        20, ge=1, description="Candidates taken from each retriever before fusion."
+    )
+    dense_weight: float = Field(1.0, ge=0, description="Weight of dense ranks in RRF.")
+    lexical_weight: float = Field(0.5, ge=0, description="Weight of BM25 ranks in RRF.")
+    rrf_k: int = Field(60, ge=1, description="Rank constant of reciprocal rank fusion.")
+    threads: int = Field(2, ge=1, description="CPU threads for the encoder.")
+    embed_batch_size: int = Field(64, ge=1, description="Chunks embedded and stored per batch.")
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> Settings:
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError("chunk_overlap must be smaller than chunk_size")
+        return self

@@ -1,0 +1,204 @@
+"""Chunks, their vectors and metadata in a Chroma collection (via langchain-chroma).
+
+Embedded (a PersistentClient under the index folder) by default, or a Chroma
+server when ``chroma_url`` is set. The collection records the embedding model
+that filled it, and opening it with another model is an error: vectors from
+two models cannot be compared. Chroma's own embedding function never runs:
+every collection is created with ``embedding_function=None`` and vectors come
+from our LangChain ``Embeddings``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from langchain_core.embeddings import Embeddings
+
+from rag.errors import ChromaUnavailableError, EmbeddingMismatchError, IndexNotFoundError
+from rag.records import Chunk
+
+Metadata = dict[str, Any]
+_PAGE = 5000
+
+
+def chroma_client(index_dir: Path, chroma_url: str | None, *, create: bool) -> Any:
+    """An HttpClient for ``chroma_url``, else a PersistentClient under ``index_dir``."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    # Chroma's telemetry would try the network at every start.
+    logging.getLogger("chromadb.telemetry").setLevel(logging.CRITICAL)
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        url = urlparse(chroma_url if "//" in chroma_url else f"http://{chroma_url}")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as error:  # connection errors come in many types
+            raise ChromaUnavailableError(
+                f"cannot reach the Chroma server at {chroma_url}: start it, "
+                "or unset RAG_CHROMA_URL to use the embedded index"
+            ) from error
+    path = index_dir / "chroma"
+    if not create and not path.exists():
+        raise IndexNotFoundError(f"no index in {index_dir}: run `rag index` first")
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class ChunkStore:
+    """The collection of one index; all Chroma access goes through here."""
+
+    def __init__(self, client: Any, collection: Any, embeddings: Embeddings) -> None:
+        from langchain_chroma import Chroma
+
+        self._collection = collection
+        self._vectors = Chroma(
+            client=client,
+            collection_name=collection.name,
+            embedding_function=embeddings,
+            create_collection_if_not_exists=False,
+        )
+
+    @classmethod
+    def open(
+        cls,
+        client: Any,
+        name: str,
+        embeddings: Embeddings,
+        model: str,
+        *,
+        create: bool,
+    ) -> ChunkStore:
+        """Open the collection ``name``, creating it when ``create`` is true.
+
+        Raises IndexNotFoundError when it is missing and not created, and
+        EmbeddingMismatchError when it was built with another model.
+        """
+        from chromadb.errors import NotFoundError
+
+        try:
+            if create:
+                collection = client.get_or_create_collection(
+                    name=name,
+                    embedding_function=None,
+                    metadata={"embedding_model": model},
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+            else:
+                collection = client.get_collection(name=name, embedding_function=None)
+        except NotFoundError as error:
+            raise IndexNotFoundError(
+                f"no collection {name!r} in the index: run `rag index` first"
+            ) from error
+        except ValueError as error:
+            raise ChromaUnavailableError(f"Chroma refused the collection: {error}") from error
+        built_with = (collection.metadata or {}).get("embedding_model")
+        if built_with != model:
+            raise EmbeddingMismatchError(
+                f"the index was built with {built_with!r} but the settings ask for "
+                f"{model!r}: rebuild it with `rag index --rebuild` or set "
+                f"RAG_EMBEDDING_MODEL={built_with}"
+            )
+        return cls(client, collection, embeddings)
+
+    @classmethod
+    def drop(cls, client: Any, name: str) -> None:
+        """Delete collection ``name`` if it exists."""
+        if name in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
+            client.delete_collection(name)
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def metadata_of(self, source: str) -> dict[str, Metadata]:
+        """Chunk id -> metadata for every chunk of ``source``."""
+        got = self._collection.get(where={"source": source}, include=["metadatas"])
+        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
+
+    def sources(self) -> dict[str, int]:
+        """Every indexed source with its chunk count."""
+        counts: dict[str, int] = {}
+        for _, _, metadata in self._pages(include=["metadatas"]):
+            source = str(metadata.get("source", ""))
+            counts[source] = counts.get(source, 0) + 1
+        return counts
+
+    def chunks(self) -> list[Chunk]:
+        """Every chunk in the collection (for the lexical index)."""
+        return [
+            chunk_from_record(i, text or "", m)
+            for i, text, m in self._pages(include=["documents", "metadatas"])
+        ]
+
+    def add(self, chunks: list[Chunk], extra: Metadata) -> None:
+        """Embed and store ``chunks``; ``extra`` is added to each one's metadata."""
+        if chunks:
+            self._vectors.add_texts(
+                texts=[c.text for c in chunks],
+                metadatas=[chunk_metadata(c) | extra for c in chunks],
+                ids=[c.id for c in chunks],
+            )
+
+    def update_metadata(self, ids: list[str], metadatas: list[Metadata]) -> None:
+        if ids:
+            self._collection.update(ids=ids, metadatas=metadatas)
+
+    def delete(self, ids: list[str]) -> None:
+        if ids:
+            self._collection.delete(ids=ids)
+
+    def search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
+        """The ``k`` nearest chunks to ``vector`` with their cosine similarity."""
+        found = self._collection.query(
+            query_embeddings=[vector],
+            n_results=k,
+            include=["documents", "metadatas", "distances"],
+        )
+        ids, texts = found["ids"][0], (found["documents"] or [[]])[0]
+        metadatas, distances = (found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0]
+        return [
+            (chunk_from_record(i, t or "", m), 1.0 - float(d))
+            for i, t, m, d in zip(ids, texts, metadatas, distances, strict=True)
+        ]
+
+    def _pages(self, include: list[str]) -> Iterator[tuple[str, str | None, Metadata]]:
+        offset = 0
+        while True:
+            got = self._collection.get(include=include, limit=_PAGE, offset=offset)
+            ids = got["ids"]
+            texts = got.get("documents") or [None] * len(ids)
+            metadatas = got.get("metadatas") or [{}] * len(ids)
+            for record in zip(ids, texts, metadatas, strict=True):
+                yield record[0], record[1], dict(record[2] or {})
+            if len(ids) < _PAGE:
+                return
+            offset += _PAGE
+
+
+def chunk_metadata(chunk: Chunk) -> Metadata:
+    """The chunk's fields as Chroma metadata (its id and text are stored apart)."""
+    data = chunk.to_dict()
+    del data["id"], data["text"]
+    return data
+
+
+def chunk_from_record(chunk_id: str, text: str, metadata: Metadata) -> Chunk:
+    return Chunk(
+        id=chunk_id,
+        source=str(metadata.get("source", "")),
+        title=str(metadata.get("title", "")),
+        language=str(metadata.get("language", "")),
+        index=int(metadata.get("index", 0)),
+        start=int(metadata.get("start", 0)),
+        end=int(metadata.get("end", 0)),
+        text=text,
+    )
