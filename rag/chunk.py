@@ -111,7 +111,13 @@ def _pack(sentences: list[Span], size: int, overlap: int) -> list[Span]:
         if last + 1 == len(sentences):
             break
         following = last + 1
-        while following - 1 > first and sentences[last][1] - sentences[following - 1][0] <= overlap:
+        # Step back over the sentences that fit in the overlap, as long as the
+        # next chunk still reaches a sentence this one lacks.
+        while (
+            following - 1 > first
+            and sentences[last][1] - sentences[following - 1][0] <= overlap
+            and sentences[last + 1][1] - sentences[following - 1][0] <= size
+        ):
             following -= 1
         first = following
     return chunks

@@ -82,15 +82,15 @@ class RetrievalScores:
 def score_retrieval(
     items: Iterable[EvalItem],
     retrieve: Callable[[str], list[Passage]],
-    group_by: Callable[[EvalItem], str] = lambda item: "all",
+    groups_of: Callable[[EvalItem], Iterable[str]] = lambda item: (),
 ) -> dict[str, RetrievalScores]:
-    """Retrieval scores of the answerable ``items``, per group and for "all"."""
+    """Retrieval scores of the answerable ``items``: for "all" and per group key."""
     groups: dict[str, RetrievalScores] = {}
     for item in items:
         if not item.answerable:
             continue
         rank = evidence_rank(item, retrieve(item.question))
-        for key in {"all", group_by(item)}:
+        for key in {"all", *groups_of(item)}:
             scores = groups.setdefault(key, RetrievalScores(0, dict.fromkeys(KS, 0), 0.0))
             scores.n += 1
             if rank is not None:

@@ -18,9 +18,31 @@ from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 from rag.records import Chunk
 
 _WORD = re.compile(r"\w+")
+# Question words match no evidence, only other questions' phrasing.
+_QUESTION_WORDS = [
+    "who",
+    "whom",
+    "whose",
+    "what",
+    "which",
+    "when",
+    "where",
+    "why",
+    "how",
+    "qui",
+    "quoi",
+    "quel",
+    "quelle",
+    "quels",
+    "quelles",
+    "quand",
+    "comment",
+    "pourquoi",
+    "combien",
+]
 _STOPWORDS = frozenset(
     unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode()
-    for w in (*STOPWORDS_EN, *STOPWORDS_FRENCH)
+    for w in (*STOPWORDS_EN, *STOPWORDS_FRENCH, *_QUESTION_WORDS)
 )
 
 

@@ -1,0 +1,1 @@
+"""The eval set (questions.jsonl) and its runner (python -m eval.run)."""

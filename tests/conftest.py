@@ -1,0 +1,107 @@
+"""Shared fixtures: the article's index is built once per session, with the
+real default embedding model and a real embedded Chroma in a temp folder; a
+real `chroma run` server is started once for the server tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rag import Assistant
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+ARTICLE = DATA / "kazakhstan-otsc-2022-01-06.fr.txt"
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(autouse=True)
+def _no_user_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see only the settings they set, never the developer's RAG_* env."""
+    for name in list(os.environ):
+        if name.startswith("RAG_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def article_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index folder holding the article, built once; treat it as read-only."""
+    index_dir = tmp_path_factory.mktemp("article-index")
+    Assistant.from_settings(index_dir=index_dir).index([DATA])
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def article_assistant(article_index: Path) -> Assistant:
+    return Assistant.from_settings(index_dir=article_index)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_rag(
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: Path = REPO,
+    stdin: str = "",
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `rag` console script as a user would."""
+    return subprocess.run(
+        [str(BIN / "rag"), *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a real Chroma server (`chroma run`) on a free local port."""
+    chroma = shutil.which("chroma", path=str(BIN)) or shutil.which("chroma")
+    assert chroma, "the chroma CLI comes with chromadb"
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = (path / "server.log").open("w")
+    server = subprocess.Popen(
+        [chroma, "run", "--path", str(path / "data"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"chroma run did not start: {(path / 'server.log').read_text()}")
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()

@@ -1,0 +1,160 @@
+"""Eval set integrity, Wilson intervals and evidence ranks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.clean import clean_text
+from rag.evaluate import EvalItem, evidence_rank, load_eval_set, score_retrieval, wilson_interval
+from rag.records import Chunk, Passage
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "data" / "kazakhstan-otsc-2022-01-06.fr.txt"
+QUESTIONS = ROOT / "eval" / "questions.jsonl"
+
+
+@pytest.fixture(scope="module")
+def items() -> list[EvalItem]:
+    return load_eval_set(QUESTIONS)
+
+
+@pytest.fixture(scope="module")
+def article_text() -> str:
+    return clean_text(ARTICLE.read_text(encoding="utf-8"))
+
+
+def passage(text: str, index: int = 0) -> Passage:
+    chunk = Chunk(
+        id=f"c{index}",
+        source="s",
+        title="t",
+        language="fr",
+        index=index,
+        start=0,
+        end=len(text),
+        text=text,
+    )
+    return Passage(chunk=chunk, score=1.0 / (index + 1))
+
+
+def item(*evidence: str, answerable: bool = True) -> EvalItem:
+    return EvalItem(
+        id="q",
+        split="dev",
+        question="?",
+        language="en",
+        type="what",
+        answerable=answerable,
+        answers=["x"],
+        evidence=list(evidence),
+    )
+
+
+# --- Wilson interval ------------------------------------------------------------
+
+
+def test_wilson_of_nothing_is_zero():
+    assert wilson_interval(0, 0) == (0.0, 0.0)
+
+
+def test_wilson_half_of_hundred():
+    low, high = wilson_interval(50, 100)
+    assert low == pytest.approx(0.404, abs=0.001)
+    assert high == pytest.approx(0.596, abs=0.001)
+
+
+def test_wilson_stays_within_zero_and_one():
+    assert wilson_interval(0, 10)[0] == 0.0
+    assert wilson_interval(10, 10)[1] == 1.0
+    assert wilson_interval(0, 10)[1] > 0
+    assert wilson_interval(10, 10)[0] < 1
+
+
+def test_wilson_narrows_with_more_data():
+    small = wilson_interval(5, 10)
+    large = wilson_interval(500, 1000)
+    assert large[1] - large[0] < small[1] - small[0]
+
+
+def test_wilson_contains_the_rate():
+    for successes, n in [(1, 3), (7, 40), (39, 40)]:
+        low, high = wilson_interval(successes, n)
+        assert low <= successes / n <= high
+
+
+# --- the eval set ---------------------------------------------------------------
+
+
+def test_eval_set_has_at_least_25_questions(items):
+    assert len(items) >= 25
+
+
+def test_eval_ids_are_unique(items):
+    ids = [i.id for i in items]
+    assert len(ids) == len(set(ids))
+
+
+def test_eval_set_has_both_languages(items):
+    assert {i.language for i in items} >= {"en", "fr"}
+
+
+def test_answerable_items_have_answers_and_evidence(items):
+    for i in items:
+        if i.answerable:
+            assert i.answers, i.id
+            assert i.evidence, i.id
+            assert all(e.strip() for e in i.evidence), i.id
+
+
+def test_eval_set_has_unanswerable_items(items):
+    assert any(not i.answerable for i in items)
+
+
+def test_every_evidence_string_is_in_the_cleaned_article(items, article_text):
+    missing = [(i.id, e) for i in items for e in i.evidence if e not in article_text]
+    assert missing == []
+
+
+def test_every_question_is_non_empty(items):
+    assert all(i.question.strip() for i in items)
+
+
+# --- evidence rank --------------------------------------------------------------
+
+
+def test_evidence_rank_is_one_based():
+    passages = [passage("nothing here", 0), passage("the 353 blessés count", 1)]
+    assert evidence_rank(item("353 blessés"), passages) == 2
+
+
+def test_evidence_rank_takes_the_first_matching_passage():
+    passages = [passage("a", 0), passage("Almaty", 1), passage("Almaty again", 2)]
+    assert evidence_rank(item("Almaty"), passages) == 2
+
+
+def test_evidence_rank_accepts_any_evidence_string():
+    passages = [passage("sur Telegram", 0), passage("Zakharova", 1)]
+    assert evidence_rank(item("Zakharova", "Telegram"), passages) == 1
+
+
+def test_evidence_rank_is_none_when_absent():
+    assert evidence_rank(item("Almaty"), [passage("Moscou"), passage("Astana")]) is None
+
+
+def test_evidence_rank_needs_the_whole_evidence_string():
+    assert evidence_rank(item("au moins un millier"), [passage("un millier")]) is None
+
+
+def test_evidence_rank_of_no_passages_is_none():
+    assert evidence_rank(item("Almaty"), []) is None
+
+
+def test_score_retrieval_counts_hits_and_mrr_of_answerable_items():
+    questions = [item("Almaty"), item("Telegram"), item("absent"), item("x", answerable=False)]
+    ranked = [passage("Moscou"), passage("Telegram"), passage("Almaty")]
+    scores = score_retrieval(questions, lambda question: ranked)["all"]
+    assert scores.n == 3
+    assert scores.hits == {1: 0, 3: 2, 5: 2}
+    assert scores.mrr == pytest.approx((1 / 3 + 1 / 2) / 3)

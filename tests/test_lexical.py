@@ -1,0 +1,114 @@
+"""Folding, tokenizing and BM25 ranking of chunks."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.lexical import LexicalIndex, fold, tokenize
+from rag.records import Chunk
+
+
+def make_chunk(index: int, text: str) -> Chunk:
+    return Chunk(
+        id=f"c{index}",
+        source="s",
+        title="t",
+        language="fr",
+        index=index,
+        start=0,
+        end=len(text),
+        text=text,
+    )
+
+
+CHUNKS = [
+    make_chunk(0, "Le Kremlin a appelé au dialogue au Kazakhstan."),
+    make_chunk(1, "Les manifestants ont affronté la police au Kazakhstan."),
+    make_chunk(2, "L’Arménie assure la présidence de l’OTSC au Kazakhstan."),
+    make_chunk(3, "Le président Tokaïev a choisi l’épreuve de force au Kazakhstan."),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("Arménie", "armenie"), ("Tokaïev", "tokaiev"), ("OTSC", "otsc"), ("Straße", "strasse")],
+)
+def test_fold_lowercases_and_strips_accents(text, folded):
+    assert fold(text) == folded
+
+
+def test_tokenize_drops_english_stop_words():
+    assert tokenize("This is the name of the president and it was there") == [
+        "name",
+        "president",
+    ]
+
+
+def test_tokenize_drops_french_stop_words():
+    assert tokenize("Qui est le président de la Russie") == ["president", "russie"]
+
+
+def test_tokenize_drops_single_letters():
+    assert tokenize("x y z OTSC 7") == ["otsc"]
+
+
+def test_tokenize_splits_french_elision():
+    assert tokenize("l’OTSC") == ["otsc"]
+    assert tokenize("d'Antonov") == ["antonov"]
+
+
+def test_tokenize_keeps_numbers_and_folds_names():
+    assert tokenize("353 blessés, Tokaïev") == ["353", "blesses", "tokaiev"]
+
+
+def test_rare_query_term_ranks_its_chunk_first():
+    results = LexicalIndex(CHUNKS).search("Kazakhstan OTSC", k=4)
+    assert results[0][0].id == "c2"
+
+
+def test_accented_chunk_matches_unaccented_query():
+    results = LexicalIndex(CHUNKS).search("tokaiev", k=4)
+    assert [chunk.id for chunk, _ in results] == ["c3"]
+
+
+def test_scores_are_positive_and_descending():
+    results = LexicalIndex(CHUNKS).search("président Kazakhstan dialogue", k=4)
+    scores = [score for _, score in results]
+    assert scores
+    assert all(score > 0 for score in scores)
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_chunks_without_query_terms_are_not_returned():
+    results = LexicalIndex(CHUNKS).search("manifestants", k=4)
+    assert [chunk.id for chunk, _ in results] == ["c1"]
+
+
+def test_unknown_terms_return_nothing():
+    assert LexicalIndex(CHUNKS).search("zèbre girafe", k=4) == []
+
+
+def test_empty_index_returns_nothing():
+    assert LexicalIndex([]).search("Kazakhstan", k=5) == []
+
+
+def test_stop_word_query_returns_nothing():
+    assert LexicalIndex(CHUNKS).search("le la de the of", k=5) == []
+
+
+def test_empty_query_returns_nothing():
+    assert LexicalIndex(CHUNKS).search("   ", k=5) == []
+
+
+def test_k_larger_than_corpus_returns_every_match_once():
+    results = LexicalIndex(CHUNKS).search("Kazakhstan", k=50)
+    assert sorted(chunk.id for chunk, _ in results) == ["c0", "c1", "c2", "c3"]
+
+
+def test_k_limits_the_number_of_results():
+    assert len(LexicalIndex(CHUNKS).search("Kazakhstan", k=2)) == 2
+
+
+def test_results_are_the_indexed_chunk_objects():
+    chunk, _ = LexicalIndex(CHUNKS).search("OTSC", k=1)[0]
+    assert chunk is CHUNKS[2]
