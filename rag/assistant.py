@@ -7,16 +7,21 @@ on every question after the first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from rag.answer import Answerer, Draft, ExtractiveAnswerer
+from rag.cite import keep_cited
 from rag.embed import load_embeddings, model_id
 from rag.errors import QuestionError
+from rag.evidence import EvidenceScorer
 from rag.index import index_lock, index_paths
-from rag.records import IndexReport, Passage
+from rag.question import Message, analyse
+from rag.records import Answer, IndexReport, Passage
 from rag.retrieve import HybridRetriever, PassageRetriever, Retrieval
 from rag.settings import Settings
 from rag.store import ChunkStore, chroma_client
@@ -31,6 +36,7 @@ class Assistant:
         self.settings = settings
         self._embeddings: Embeddings | None = None
         self._retriever: HybridRetriever | None = None
+        self._answerer: Answerer | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Assistant:
@@ -43,6 +49,49 @@ class Assistant:
         if self._embeddings is None:
             self._embeddings = load_embeddings(self.settings)
         return self._embeddings
+
+    @property
+    def answerer(self) -> Answerer:
+        if self._answerer is None:
+            self._answerer = ExtractiveAnswerer(EvidenceScorer(self.embeddings))
+        return self._answerer
+
+    def ask(self, question: str, history: Sequence[Message] | None = None) -> Answer:
+        """Answer ``question`` (after the chat ``history``) with cited evidence,
+        or abstain when the documents do not say."""
+        *_, final = self.ask_stream(question, history)
+        assert isinstance(final, Answer)
+        return final
+
+    def ask_stream(
+        self, question: str, history: Sequence[Message] | None = None
+    ) -> Iterator[str | Answer]:
+        """Text pieces as the answerer produces them, then the final Answer."""
+        started = time.perf_counter()
+        analysed = analyse(check_question(question), history)
+        retriever = self._hybrid()
+        retrieval = retriever.search(analysed.search_text)
+        answering = time.perf_counter()
+        answerer = self.answerer
+        for event in answerer.stream(analysed, retrieval.passages, retriever.documents):
+            if not isinstance(event, Draft):
+                yield event
+                continue
+            done = time.perf_counter()
+            yield Answer(
+                question=analysed.text,
+                answer=event.text if event.abstained else keep_cited(event.text, event.citations),
+                abstained=event.abstained,
+                citations=event.citations,
+                passages=retrieval.passages,
+                mode=answerer.mode,
+                language=analysed.language,
+                timings_ms={
+                    "retrieve": round((answering - started) * 1000, 2),
+                    "answer": round((done - answering) * 1000, 2),
+                    "total": round((done - started) * 1000, 2),
+                },
+            )
 
     def index(
         self,

@@ -40,7 +40,7 @@ _QUESTION_WORDS = [
     "pourquoi",
     "combien",
 ]
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode()
     for w in (*STOPWORDS_EN, *STOPWORDS_FRENCH, *_QUESTION_WORDS)
 )
@@ -54,7 +54,7 @@ def fold(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Folded word tokens of ``text`` minus stop words and single letters."""
-    return [t for t in _WORD.findall(fold(text)) if len(t) > 1 and t not in _STOPWORDS]
+    return [t for t in _WORD.findall(fold(text)) if len(t) > 1 and t not in STOPWORDS]
 
 
 class LexicalIndex:

@@ -95,3 +95,56 @@ class IndexReport:
             "chunks_removed": self.chunks_removed,
             "total_chunks": self.total_chunks,
         }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What an [n] marker points to: a passage and the exact words quoted from it.
+
+    ``start``/``end`` locate ``quote`` in the source document's loaded text.
+    """
+
+    n: int
+    chunk_id: str
+    source: str
+    text: str
+    quote: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """An answer with its citations, the passages it drew on, and timings."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    passages: list[Passage]
+    mode: str
+    language: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [
+                {
+                    "chunk_id": p.chunk.id,
+                    "source": p.chunk.source,
+                    "text": p.chunk.text,
+                    "score": p.score,
+                }
+                for p in self.passages
+            ],
+            "mode": self.mode,
+            "language": self.language,
+            "timings_ms": self.timings_ms,
+        }

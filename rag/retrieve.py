@@ -36,6 +36,16 @@ class HybridRetriever:
         self._settings = settings
         self._lexical: LexicalIndex | None = None
 
+    @property
+    def documents(self) -> int:
+        """How many documents the index holds."""
+        return len({c.source for c in self._lexical_index().chunks})
+
+    def _lexical_index(self) -> LexicalIndex:
+        if self._lexical is None:
+            self._lexical = LexicalIndex(self._store.chunks())
+        return self._lexical
+
     def search(self, question: str, k: int | None = None) -> Retrieval:
         """The top ``k`` (default: settings.top_k) passages for ``question``."""
         settings = self._settings
@@ -50,14 +60,14 @@ class HybridRetriever:
             clock = now
 
         if self._lexical is None:
-            self._lexical = LexicalIndex(self._store.chunks())
+            self._lexical_index()
             lap("lexical_load")
         fetch = max(settings.fetch_k, k)
         vector = self._embeddings.embed_query(question)
         lap("embed")
         dense = self._store.search(vector, fetch)
         lap("dense")
-        lexical = self._lexical.search(question, fetch)
+        lexical = self._lexical_index().search(question, fetch)
         lap("lexical")
         fused = reciprocal_rank_fusion(
             [(dense, settings.dense_weight), (lexical, settings.lexical_weight)],

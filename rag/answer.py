@@ -1,0 +1,172 @@
+"""Answerers turn a question and its retrieved passages into a cited answer.
+
+``Answerer`` is the interface a generative backend plugs into. The default,
+``ExtractiveAnswerer``, needs no LLM: it picks the evidence sentence, takes
+the short answer (a name, number or date of the kind the question asks for)
+from it, and cites the sentence exactly. It abstains in code, on evidence:
+when no sentence matches the question's words, or when the question asks for
+a name, number or date that the best sentences do not hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from rag.candidates import NAME, Candidate, capitalised_words, find_candidates
+from rag.cite import cite
+from rag.evidence import WORD_MATCH, Evidence, EvidenceScorer
+from rag.lexical import fold
+from rag.localize import message, render
+from rag.question import Question
+from rag.records import Citation, Passage
+
+# An answer needs a sentence holding this much of the question (rarity-weighted)
+# and a passage holding every name and number the question mentions.
+MIN_MATCH = 0.3
+# A question asking for a name, number or date needs less of the sentence,
+# since its short answer must also stand near the question's words (MIN_FIT).
+MIN_MATCH_TYPED = 0.2
+CANDIDATE_SENTENCES = 3  # evidence sentences searched for a short answer
+MIN_FIT = 0.2  # a short answer's surroundings must match the question this well
+QUOTE_MATCH = 0.5  # a name question whose sentence holds no name is quoted above this
+SAME_AS_QUESTION = 0.8  # a candidate this close to a question word is that word
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What an answerer produces; the Assistant adds passages and timings."""
+
+    text: str
+    abstained: bool
+    citations: list[Citation]
+
+
+class Answerer(Protocol):
+    """Turns a question and its passages into a cited Draft."""
+
+    mode: str
+
+    def answer(self, question: Question, passages: list[Passage], documents: int) -> Draft:
+        """The answer; ``documents`` is how many documents the index holds."""
+        ...
+
+    def stream(
+        self, question: Question, passages: list[Passage], documents: int
+    ) -> Iterator[str | Draft]:
+        """Text as it is produced, then the final Draft."""
+        ...
+
+
+class ExtractiveAnswerer:
+    """Answers with the document's own words; no language model involved."""
+
+    mode = "extractive"
+
+    def __init__(self, scorer: EvidenceScorer) -> None:
+        self._scorer = scorer
+
+    def stream(
+        self, question: Question, passages: list[Passage], documents: int
+    ) -> Iterator[str | Draft]:
+        yield self.answer(question, passages, documents)
+
+    def answer(self, question: Question, passages: list[Passage], documents: int) -> Draft:
+        evidence = [e for e in self._scorer.rank(question, passages) if _supports(question, e)]
+        if not evidence:
+            return abstention(question, documents)
+        best = evidence[0]
+        if not question.expects:
+            return _quote(question, best, documents)
+        found = [
+            (e, chosen, fit)
+            for e in evidence[:CANDIDATE_SENTENCES]
+            for chosen, fit in [self._short_answer(question, e)]
+            if chosen
+        ]
+        if found:
+            chosen_evidence, chosen, _ = max(found, key=lambda f: f[0].match + f[2])
+            language = chosen_evidence.sentence.passage.chunk.language
+            short = ", ".join(dict.fromkeys(render(c, language, question.language) for c in chosen))
+            return _draft(f"{short[:1].upper()}{short[1:]} [1].", chosen_evidence)
+        if NAME in question.expects and best.match >= QUOTE_MATCH:
+            # A "who"/"which" answer need not be a proper name ("l’armée de l’air russe").
+            return _quote(question, best, documents)
+        return abstention(question, documents)
+
+    def _short_answer(
+        self, question: Question, evidence: Evidence
+    ) -> tuple[list[Candidate], float]:
+        """The candidate(s) of ``evidence`` answering ``question``, and their fit."""
+        sentence = evidence.sentence
+        known = capitalised_words(sentence.passage.chunk.text)
+        candidates = [
+            c
+            for c in find_candidates(sentence.text, set(question.expects), known)
+            if not self._in_question(c, question)
+        ]
+        if question.kind == "list":
+            names = [c for c in candidates if c.kind == NAME]
+            return (names, MIN_FIT) if len(names) >= 2 else ([], 0.0)
+        fits = [
+            self._context_fit(question, sentence.text, candidates, i)
+            for i in range(len(candidates))
+        ]
+        if not fits or max(fits) < MIN_FIT:
+            return [], 0.0
+        best = max(range(len(candidates)), key=lambda i: fits[i])
+        return [candidates[best]], fits[best]
+
+    def _context_fit(
+        self, question: Question, sentence: str, candidates: list[Candidate], i: int
+    ) -> float:
+        """How much of the question stands near candidate ``i``, between its
+        neighbouring candidates: "353 blessés" answers "how many injured"."""
+        candidate = candidates[i]
+        left = candidates[i - 1].end if i > 0 else 0
+        right = candidates[i + 1].start if i + 1 < len(candidates) else len(sentence)
+        return round(
+            self._scorer.proximity(
+                question.terms, sentence, (candidate.start, candidate.end), (left, right)
+            ),
+            3,
+        )
+
+    def _in_question(self, candidate: Candidate, question: Question) -> bool:
+        """A candidate the question already names is not its answer."""
+        words = [w for w in candidate.text.split() if w]
+        excluded = " ".join(question.exclude)
+        if any(fold(w) in fold(excluded) for w in words) and excluded:
+            return True
+        aligned = self._scorer.align(question.terms, candidate.text)
+        return any(s >= SAME_AS_QUESTION for s, _ in aligned)
+
+
+def _quote(question: Question, evidence: Evidence, documents: int) -> Draft:
+    says = message(question.language, "says", documents)
+    return _draft(f"{says} “{evidence.sentence.text}” [1]", evidence)
+
+
+def abstention(question: Question, documents: int) -> Draft:
+    """The plain "the article does not say" answer, in the question's language."""
+    text = message(question.language, "abstain", documents, question=question.text)
+    return Draft(text, abstained=True, citations=[])
+
+
+def _supports(question: Question, evidence: Evidence) -> bool:
+    """Evidence whose sentence holds enough of the question, and whose passage
+    holds all its names and numbers (a pronoun may stand for them in the
+    sentence itself)."""
+    needed = MIN_MATCH if not question.expects else MIN_MATCH_TYPED
+    return evidence.match >= needed and all(
+        score >= WORD_MATCH
+        for term, (score, _) in zip(question.terms, evidence.passage_alignment, strict=True)
+        if term in question.specific
+    )
+
+
+def _draft(text: str, evidence: Evidence) -> Draft:
+    sentence = evidence.sentence
+    citation = cite(1, sentence.passage, sentence.start, sentence.end)
+    return Draft(text, abstained=False, citations=[citation])

@@ -1,0 +1,152 @@
+"""Answer candidates in a sentence: names, numbers and dates, found by rule.
+
+Rules rather than a NER model: they work the same for English and French
+(and other Latin-script languages), cost microseconds, and keep the answer
+path free of a 500 MB spaCy load (cold start matters; no English spaCy model
+is installable from PyPI here). Every candidate keeps its character span in
+the sentence so the quote around it can be cited exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.lexical import STOPWORDS, fold
+
+NAME, NUMBER, DATE = "name", "number", "date"
+
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_WORD_CHARS = r"\w’'\-"
+# A capitalised word, or several joined by spaces or hyphens ("Kassim-Jomart
+# Tokaïev", "European Council on Foreign Relations" via lowercase linkers).
+_NAME = re.compile(
+    rf"(?<![\w’'])(?:[lLdD]|[qQ]u)?[’']?"
+    rf"(?P<name>[{_UPPER}][{_WORD_CHARS}]*"
+    rf"(?:\s(?:(?:on|of|for|the|de|du|des|la|le|et|and)\s)?[{_UPPER}][{_WORD_CHARS}]*)*)"
+)
+_ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|[qQ]u)[’']")
+
+NUMBER_WORDS = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+    "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12,
+    "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
+    "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100,
+    "mille": 1000, "millier": 1000, "milliers": 1000, "dizaine": 10,
+    "dizaines": 10, "centaine": 100, "centaines": 100, "one": 1, "two": 2,
+    "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+    "thousand": 1000, "dozen": 12, "dozens": 12, "hundreds": 100,
+    "thousands": 1000, "million": 1_000_000, "millions": 1_000_000,
+}  # fmt: skip
+# Words that give an order of magnitude, not a count ("des dizaines").
+APPROXIMATE_WORDS = {
+    "dizaine", "dizaines", "centaine", "centaines", "milliers", "dozens",
+    "hundreds", "thousands", "millions", "millier",
+}  # fmt: skip
+_QUALIFIER = r"(?:(?:au moins|at least|environ|about|around|plus de|more than|près de|nearly)\s+)?"
+_NUMBER = re.compile(
+    _QUALIFIER + r"(?:"
+    r"(?<![\w.,])\d{1,3}(?:[  ,.]\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\d])|"
+    r"(?<![\w’'])(?:(?:un|une|des|a|several|quelques)\s+)?(?:"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r"))(?!\w)",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+)
+_DAYS = (
+    "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+)
+_DATE = re.compile(
+    rf"(?:(?:{_DAYS}),?\s+)?(?:(?:the\s+)?\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?:{_MONTHS})"
+    rf"(?:\s+\d{{4}})?|(?:{_MONTHS})\s+\d{{1,2}}(?:,?\s+\d{{4}})?)"
+    rf"|(?:{_DAYS})(?:\s+(?:dernier|prochain|matin|soir))?"
+    rf"|(?:last|next|this)\s+(?:{_DAYS}|week|month|year)"
+    rf"|(?:en|in)\s+(?:19|20)\d{{2}}|(?:{_MONTHS})\s+(?:19|20)\d{{2}}",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible short answer: its kind, text and span within the sentence."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def find_candidates(sentence: str, kinds: set[str], names_elsewhere: set[str]) -> list[Candidate]:
+    """Candidates of ``kinds`` in ``sentence``, in order of appearance.
+
+    A capitalised first word counts as a name only when it also appears
+    capitalised in ``names_elsewhere`` (folded), since every sentence starts
+    with a capital.
+    """
+    found: list[Candidate] = []
+    if DATE in kinds:
+        found += [Candidate(DATE, m.group(), m.start(), m.end()) for m in _DATE.finditer(sentence)]
+    if NUMBER in kinds:
+        found += [
+            Candidate(NUMBER, m.group(), m.start(), m.end())
+            for m in _NUMBER.finditer(sentence)
+            if not _inside(m.start(), found)
+        ]
+    if NAME in kinds:
+        for match in _NAME.finditer(sentence):
+            start, text = match.start("name"), match.group("name").rstrip("’'-")
+            if start == _first_word_start(sentence) and fold(text.split()[0]) not in (
+                names_elsewhere
+            ):
+                # Drop the sentence-initial word; keep what follows, if a name.
+                rest = text.split(maxsplit=1)
+                if len(rest) < 2 or not rest[1][0].isupper():
+                    continue
+                start, text = start + len(text) - len(rest[1]), rest[1]
+            end = start + len(text)
+            while (first := re.match(r"(\S+)\s*", sentence[start:end])) and fold(
+                first.group(1)
+            ) in STOPWORDS:  # "Le Kremlin" -> "Kremlin"
+                start += first.end()
+            if start < end and not _inside(start, found):
+                found.append(Candidate(NAME, sentence[start:end], start, end))
+    return sorted(found, key=lambda c: c.start)
+
+
+def capitalised_words(text: str) -> set[str]:
+    """Folded words written with a capital somewhere other than a sentence start."""
+    words: set[str] = set()
+    for match in _NAME.finditer(text):
+        before = text[: match.start()].rstrip(" \t")
+        if before and before[-1] not in ".!?…\n":
+            words.update(fold(w) for w in match.group("name").split())
+    return words
+
+
+def number_value(text: str) -> int | None:
+    """The integer a number candidate denotes, when it is one ("douze" -> 12)."""
+    word = text.casefold()
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
+    digits = re.sub(r"[  ,.]", "", text)
+    return int(digits) if digits.isdigit() else None
+
+
+def strip_elision(word: str) -> str:
+    """ "l’Arménie" -> "Arménie"."""
+    return _ELISION.sub("", word)
+
+
+def _first_word_start(sentence: str) -> int:
+    match = re.search(r"[^\W\d_]", sentence)
+    return match.start() if match else -1
+
+
+def _inside(position: int, candidates: list[Candidate]) -> bool:
+    return any(c.start <= position < c.end for c in candidates)
