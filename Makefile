@@ -28,7 +28,7 @@ install: $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(BIN)/rag index
-	$(BIN)/rag retrieve "Who chairs the CSTO?" -k 3
+	$(BIN)/rag ask "Who chairs the CSTO?"
 
 check: $(VENV)/.installed-test
 	$(BIN)/ruff check .

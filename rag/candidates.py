@@ -48,7 +48,7 @@ APPROXIMATE_WORDS = {
 _QUALIFIER = r"(?:(?:au moins|at least|environ|about|around|plus de|more than|près de|nearly)\s+)?"
 _NUMBER = re.compile(
     _QUALIFIER + r"(?:"
-    r"(?<![\w.,])\d{1,3}(?:[  ,.]\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\d])|"
+    r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\d])|"
     r"(?<![\w’'])(?:(?:un|une|des|a|several|quelques)\s+)?(?:"
     + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
     + r"))(?!\w)",
@@ -104,11 +104,12 @@ def find_candidates(sentence: str, kinds: set[str], names_elsewhere: set[str]) -
             if start == _first_word_start(sentence) and fold(text.split()[0]) not in (
                 names_elsewhere
             ):
-                # Drop the sentence-initial word; keep what follows, if a name.
-                rest = text.split(maxsplit=1)
-                if len(rest) < 2 or not rest[1][0].isupper():
+                # Drop the sentence-initial word; keep the name after it, if any
+                # ("Mais la Russie" -> "Russie").
+                rest = re.search(rf"\s(?:\S+\s)*?(?=[{_UPPER}])", text)
+                if rest is None:
                     continue
-                start, text = start + len(text) - len(rest[1]), rest[1]
+                start, text = start + rest.end(), text[rest.end() :]
             end = start + len(text)
             while (first := re.match(r"(\S+)\s*", sentence[start:end])) and fold(
                 first.group(1)
@@ -123,9 +124,10 @@ def capitalised_words(text: str) -> set[str]:
     """Folded words written with a capital somewhere other than a sentence start."""
     words: set[str] = set()
     for match in _NAME.finditer(text):
-        before = text[: match.start()].rstrip(" \t")
-        if before and before[-1] not in ".!?…\n":
-            words.update(fold(w) for w in match.group("name").split())
+        before = text[: match.start("name")].rstrip(" \t")
+        at_sentence_start = not before or before[-1] in ".!?…\n"
+        name_words = match.group("name").split()
+        words.update(fold(w) for w in name_words[1 if at_sentence_start else 0 :])
     return words
 
 
@@ -134,7 +136,7 @@ def number_value(text: str) -> int | None:
     word = text.casefold()
     if word in NUMBER_WORDS:
         return NUMBER_WORDS[word]
-    digits = re.sub(r"[  ,.]", "", text)
+    digits = re.sub(r"[ \u00a0\u202f,.]", "", text)
     return int(digits) if digits.isdigit() else None
 
 

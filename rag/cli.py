@@ -19,7 +19,8 @@ from pydantic import ValidationError
 
 from rag.assistant import Assistant
 from rag.errors import RagError
-from rag.records import IndexReport, Passage
+from rag.question import Message
+from rag.records import Answer, IndexReport, Passage
 from rag.settings import Settings
 
 EXIT_ERROR = 1
@@ -101,6 +102,69 @@ def _print_passage(rank: int, passage: Passage) -> None:
     print()
 
 
+def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
+    if args.question == "-":
+        return _ask_batch(assistant, args.json)
+    answer = assistant.ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def _ask_batch(assistant: Assistant, as_json: bool) -> int:
+    """One question per stdin line, one result per stdout line; a bad line gets
+    an ``error`` and the batch goes on. Models load once."""
+    failed = 0
+    for line in sys.stdin:
+        question = line.rstrip("\n")
+        try:
+            answer = assistant.ask(question)
+        except RagError as error:
+            failed += 1
+            result = {"question": question, "error": str(error)}
+            print(json.dumps(result, ensure_ascii=False) if as_json else f"error: {error}")
+        else:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else answer.answer)
+        sys.stdout.flush()
+    return EXIT_PARTIAL if failed else 0
+
+
+def _chat(assistant: Assistant, args: argparse.Namespace) -> int:
+    history: list[Message] = []
+    print("Ask about the indexed documents; an empty line or Ctrl-D ends.", file=sys.stderr)
+    while True:
+        try:
+            question = input("> ")
+        except EOFError:
+            return 0
+        if not question.strip():
+            return 0
+        try:
+            answer = assistant.ask(question, history)
+        except RagError as error:
+            print(f"rag: error: {error}", file=sys.stderr)
+            continue
+        _print_answer(answer)
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer.answer},
+        ]
+
+
+def _print_answer(answer: Answer) -> None:
+    print(answer.answer)
+    if answer.citations:
+        print("\nSources")
+    highlight = sys.stdout.isatty()
+    for citation in answer.citations:
+        where = f"characters {citation.start}-{citation.end}"
+        print(f"[{citation.n}] {_display(citation.source)}, {where}")
+        quote = f"\033[1;33m{citation.quote}\033[0m" if highlight else f"**{citation.quote}**"
+        print(textwrap.indent(citation.text.replace(citation.quote, quote, 1), "    "))
+
+
 def _documents(assistant: Assistant, args: argparse.Namespace) -> int:
     documents = assistant.documents()
     if args.json:
@@ -152,6 +216,14 @@ def _parser() -> argparse.ArgumentParser:
     retrieve.add_argument("-k", type=int, default=None, help="passages to return")
     retrieve.add_argument("--json", action="store_true", help="print JSON")
     retrieve.set_defaults(run=_retrieve)
+
+    ask = commands.add_parser("ask", help="answer a question with cited evidence", **common)
+    ask.add_argument("question", help='the question, or "-" to read one per line from stdin')
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.set_defaults(run=_ask)
+
+    chat = commands.add_parser("chat", help="a conversation in the terminal", **common)
+    chat.set_defaults(run=_chat)
 
     documents = commands.add_parser("documents", help="list indexed documents", **common)
     documents.add_argument("--json", action="store_true", help="print JSON")

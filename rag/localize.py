@@ -16,27 +16,32 @@ from rag.candidates import APPROXIMATE_WORDS, DATE, NAME, NUMBER, Candidate, num
 from rag.candidates import strip_elision as _strip_elision
 from rag.lexical import fold
 
+# Interface sentences per language: (one document, several documents).
 MESSAGES = {
     "en": {
-        "abstain": "The {what} does not say: no passage answers “{question}”.",
-        "says": "The {what} says:",
-        "article": "article",
-        "documents": "documents",
+        "abstain": (
+            "The article does not say: none of its passages answers this question.",
+            "The documents do not say: none of their passages answers this question.",
+        ),
+        "says": ("The article says:", "The documents say:"),
     },
     "fr": {
-        "abstain": "{what_cap} ne le dit pas : aucun passage ne répond à « {question} ».",
-        "says": "{what_cap} dit :",
-        "article": "l’article",
-        "documents": "les documents",
+        "abstain": (
+            "L’article ne le dit pas : aucun de ses passages ne répond à cette question.",
+            "Les documents ne le disent pas : aucun de leurs passages ne répond à cette question.",
+        ),
+        "says": ("L’article dit :", "Les documents disent :"),
     },
 }
 
 
-def message(language: str, key: str, documents: int, **values: str) -> str:
-    """A fixed sentence of the interface in ``language`` (English if unknown)."""
-    table = MESSAGES.get(language, MESSAGES["en"])
-    what = table["article" if documents <= 1 else "documents"]
-    return table[key].format(what=what, what_cap=what[:1].upper() + what[1:], **values)
+def message(language: str, key: str, documents: int) -> str:
+    """A fixed sentence of the interface in ``language`` (English if unknown).
+
+    It never repeats the question: an abstention must not echo what a
+    planted instruction asked to be said."""
+    singular, plural = MESSAGES.get(language, MESSAGES["en"])[key]
+    return singular if documents <= 1 else plural
 
 
 def render(candidate: Candidate, source_language: str, target_language: str) -> str:
@@ -66,16 +71,16 @@ def _translate_name(name: str, source: str, target: str) -> str | None:
 
 
 def _translate_date(text: str, source: str, target: str) -> str | None:
+    """Month and day names translated, digits kept; None if any other word."""
     words = _calendar_words(source, target)
-    parts = re.findall(r"\w+|\W+", text)
     out = []
-    for part in parts:
-        if part.isdigit() or not part.strip() or not part.isalnum():
+    for part in re.findall(r"\d+(?:er|st|nd|rd|th)?|\w+|\W+", text):
+        if part[0].isdigit():
+            out.append(re.sub(r"\D+$", "", part))  # "1er" -> "1"
+        elif not part.isalnum():
             out.append(part)
         elif fold(part) in words:
             out.append(words[fold(part)])
-        elif part in {"er"}:  # "1er janvier"
-            continue
         else:
             return None
     return "".join(out)

@@ -73,7 +73,7 @@ _ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|[qQ]u)[’']")
 _FILLER = frozenset(
     "name called article according say says said tell ever exactly many much "
     "was were be been being did does do done have has had about between "
-    "nom appelle article selon dit dire cette ces".split()
+    "nom appelle article selon dit dire cette ces est-ce".split()
 )
 # The pronoun of a French inverted question: "ont-ils", "a-t-il".
 _INVERSION = re.compile(r"(?:-t)?-(?:il|ils|elle|elles|on)$", re.IGNORECASE)

@@ -108,3 +108,68 @@ def test_errors_are_one_line(tmp_path: Path, args: list[str], needle: str) -> No
 def test_empty_question_is_a_one_line_error(article_index: Path) -> None:
     result = run_rag("retrieve", "  ", "--index-dir", str(article_index))
     assert_one_line_error(result, "question is empty")
+
+
+ANSWER_KEYS = {
+    "question", "answer", "abstained", "citations", "passages", "mode", "language", "timings_ms",
+}  # fmt: skip
+CITATION_KEYS = {"n", "chunk_id", "source", "text", "quote", "start", "end"}
+
+
+def test_ask_json_contract(article_index: Path) -> None:
+    result = run_rag("ask", "--json", "Who chairs the CSTO?", "--index-dir", str(article_index))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == ANSWER_KEYS
+    assert data["answer"].startswith("Armenia") and data["abstained"] is False
+    assert data["mode"] == "extractive" and data["language"] == "en"
+    assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
+    assert all(set(c) == CITATION_KEYS for c in data["citations"])
+    assert any("présidence de l’OTSC" in c["quote"] for c in data["citations"])
+    assert all(set(p) == {"chunk_id", "source", "text", "score"} for p in data["passages"])
+
+
+def test_ask_prints_the_answer_then_its_sources(article_index: Path) -> None:
+    result = run_rag(
+        "ask", "Qui assure la présidence de l’OTSC ?", "--index-dir", str(article_index)
+    )
+    assert result.returncode == 0, result.stderr
+    answer, sources = result.stdout.split("\nSources\n")
+    assert answer.startswith("Arménie [1]")
+    assert sources.startswith("[1] ") and "**" in sources  # the quote, highlighted
+
+
+def test_ask_batch_reads_stdin_and_reports_bad_lines(article_index: Path) -> None:
+    questions = "Who chairs the CSTO?\n\nWhat is the population of Kazakhstan?\n"
+    result = run_rag("ask", "--json", "-", "--index-dir", str(article_index), stdin=questions)
+    assert result.returncode == 2, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 3
+    assert lines[0]["answer"].startswith("Armenia")
+    assert lines[1] == {"question": "", "error": "the question is empty"}
+    assert lines[2]["abstained"] is True
+
+
+def test_chat_keeps_the_conversation(article_index: Path) -> None:
+    result = run_rag(
+        "chat", "--index-dir", str(article_index),
+        stdin="Who is the Kazakh president?\nWhat did he choose?\n",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Kassim-Jomart Tokaïev [1]" in result.stdout
+    assert "choisi l’épreuve de force" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("question", "needle"),
+    [("   ", "question is empty"), ("x" * 2001, "the limit is 2000")],
+)
+def test_ask_rejects_unusable_questions_in_one_line(
+    article_index: Path, question: str, needle: str
+) -> None:
+    assert_one_line_error(run_rag("ask", question, "--index-dir", str(article_index)), needle)
+
+
+def test_ask_without_an_index_says_so(tmp_path: Path) -> None:
+    result = run_rag("ask", "Who chairs the CSTO?", "--index-dir", str(tmp_path))
+    assert_one_line_error(result, "run `rag index` first")
