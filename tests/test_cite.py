@@ -5,20 +5,12 @@ from __future__ import annotations
 import pytest
 
 from rag.cite import cite, keep_cited
-from rag.records import Chunk, Citation, Passage
+from rag.records import Citation, Passage
+from tests.factories import make_chunk
 
 TEXT = "Le Kremlin avait appelé au dialogue. La Russie a envoyé des troupes. Puis le calme."
 START = 100  # the chunk's offset in its document
-CHUNK = Chunk(
-    id="article.txt#3",
-    source="article.txt",
-    title="Article",
-    language="fr",
-    index=3,
-    start=START,
-    end=START + len(TEXT),
-    text=TEXT,
-)
+CHUNK = make_chunk(TEXT, index=3, start=START, source="article.txt")
 PASSAGE = Passage(CHUNK, score=0.9)
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from rag.clean import clean_text
 from rag.evaluate import EvalItem, evidence_rank, load_eval_set, score_retrieval, wilson_interval
-from rag.records import Chunk, Passage
+from rag.records import Passage
+from tests.factories import make_passage
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "data" / "kazakhstan-otsc-2022-01-06.fr.txt"
@@ -26,17 +27,7 @@ def article_text() -> str:
 
 
 def passage(text: str, index: int = 0) -> Passage:
-    chunk = Chunk(
-        id=f"c{index}",
-        source="s",
-        title="t",
-        language="fr",
-        index=index,
-        start=0,
-        end=len(text),
-        text=text,
-    )
-    return Passage(chunk=chunk, score=1.0 / (index + 1))
+    return make_passage(text, index=index, score=1.0 / (index + 1))
 
 
 def item(*evidence: str, answerable: bool = True) -> EvalItem:

@@ -6,15 +6,9 @@ import pytest
 
 from rag.fuse import reciprocal_rank_fusion
 from rag.records import Chunk
+from tests.factories import make_chunk
 
-
-def make_chunk(chunk_id: str) -> Chunk:
-    return Chunk(
-        id=chunk_id, source="s", title="t", language="en", index=0, start=0, end=1, text="x"
-    )
-
-
-A, B, C, D = (make_chunk(i) for i in "abcd")
+A, B, C, D = (make_chunk(chunk_id=i) for i in "abcd")
 
 
 def ranking(*chunks: Chunk) -> list[tuple[Chunk, float]]:

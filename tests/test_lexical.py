@@ -5,27 +5,13 @@ from __future__ import annotations
 import pytest
 
 from rag.lexical import LexicalIndex, fold, tokenize
-from rag.records import Chunk
-
-
-def make_chunk(index: int, text: str) -> Chunk:
-    return Chunk(
-        id=f"c{index}",
-        source="s",
-        title="t",
-        language="fr",
-        index=index,
-        start=0,
-        end=len(text),
-        text=text,
-    )
-
+from tests.factories import make_chunk
 
 CHUNKS = [
-    make_chunk(0, "Le Kremlin a appelé au dialogue au Kazakhstan."),
-    make_chunk(1, "Les manifestants ont affronté la police au Kazakhstan."),
-    make_chunk(2, "L’Arménie assure la présidence de l’OTSC au Kazakhstan."),
-    make_chunk(3, "Le président Tokaïev a choisi l’épreuve de force au Kazakhstan."),
+    make_chunk(index=0, text="Le Kremlin a appelé au dialogue au Kazakhstan."),
+    make_chunk(index=1, text="Les manifestants ont affronté la police au Kazakhstan."),
+    make_chunk(index=2, text="L’Arménie assure la présidence de l’OTSC au Kazakhstan."),
+    make_chunk(index=3, text="Le président Tokaïev a choisi l’épreuve de force au Kazakhstan."),
 ]
 
 
@@ -63,12 +49,12 @@ def test_tokenize_keeps_numbers_and_folds_names():
 
 def test_rare_query_term_ranks_its_chunk_first():
     results = LexicalIndex(CHUNKS).search("Kazakhstan OTSC", k=4)
-    assert results[0][0].id == "c2"
+    assert results[0][0].id == "s#2"
 
 
 def test_accented_chunk_matches_unaccented_query():
     results = LexicalIndex(CHUNKS).search("tokaiev", k=4)
-    assert [chunk.id for chunk, _ in results] == ["c3"]
+    assert [chunk.id for chunk, _ in results] == ["s#3"]
 
 
 def test_scores_are_positive_and_descending():
@@ -81,7 +67,7 @@ def test_scores_are_positive_and_descending():
 
 def test_chunks_without_query_terms_are_not_returned():
     results = LexicalIndex(CHUNKS).search("manifestants", k=4)
-    assert [chunk.id for chunk, _ in results] == ["c1"]
+    assert [chunk.id for chunk, _ in results] == ["s#1"]
 
 
 def test_unknown_terms_return_nothing():
@@ -102,7 +88,7 @@ def test_empty_query_returns_nothing():
 
 def test_k_larger_than_corpus_returns_every_match_once():
     results = LexicalIndex(CHUNKS).search("Kazakhstan", k=50)
-    assert sorted(chunk.id for chunk, _ in results) == ["c0", "c1", "c2", "c3"]
+    assert sorted(chunk.id for chunk, _ in results) == ["s#0", "s#1", "s#2", "s#3"]
 
 
 def test_k_limits_the_number_of_results():
