@@ -1,1 +1,1 @@
-"""The eval set (questions.jsonl) and its runner (python -m eval.run)."""
+"""The eval set (questions.jsonl), its floors and its report; run with `rag eval`."""

@@ -25,7 +25,7 @@ from rag.records import Citation, Passage
 
 # An answer needs a sentence holding this much of the question (rarity-weighted)
 # and a passage holding every name and number the question mentions.
-# Both were calibrated on the eval set's dev split (python -m eval.run).
+# Both were calibrated on the eval set's dev split (rag eval --split dev).
 MIN_MATCH = 0.5
 CANDIDATE_SENTENCES = 5  # evidence sentences searched for a short answer
 MIN_FIT = 0.4  # a short answer's surroundings must match the question this well
@@ -134,6 +134,25 @@ def _in_question(candidate: Candidate, question: Question, matcher: TermMatcher)
     if excluded and any(fold(w) in excluded for w in candidate.text.split()):
         return True
     return any(s >= SAME_AS_QUESTION for s, _ in matcher.align(candidate.text))
+
+
+class TopPassageAnswerer:
+    """The naive baseline of a first RAG tutorial: the best passage, quoted
+    whole, is the answer; it never abstains. For comparison in the eval."""
+
+    mode = "top-passage"
+
+    def stream(
+        self, question: Question, passages: list[Passage], documents: int
+    ) -> Iterator[str | Draft]:
+        yield self.answer(question, passages, documents)
+
+    def answer(self, question: Question, passages: list[Passage], documents: int) -> Draft:
+        if not passages:
+            return abstention(question, documents)
+        chunk = passages[0].chunk
+        citation = cite(1, passages[0], chunk.start, chunk.end)
+        return Draft(f"“{chunk.text}” [1]", abstained=False, citations=[citation])
 
 
 def _quote(question: Question, evidence: Evidence, documents: int) -> Draft:

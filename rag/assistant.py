@@ -14,7 +14,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from rag.answer import Answerer, Draft, ExtractiveAnswerer
+from rag.answer import Answerer, Draft, ExtractiveAnswerer, TopPassageAnswerer
 from rag.cite import keep_cited
 from rag.embed import load_embeddings, model_id
 from rag.errors import QuestionError
@@ -53,7 +53,10 @@ class Assistant:
     @property
     def answerer(self) -> Answerer:
         if self._answerer is None:
-            self._answerer = ExtractiveAnswerer(EvidenceScorer(self.embeddings))
+            if self.settings.mode == "top-passage":
+                self._answerer = TopPassageAnswerer()
+            else:
+                self._answerer = ExtractiveAnswerer(EvidenceScorer(self.embeddings))
         return self._answerer
 
     def ask(self, question: str, history: Sequence[Message] | None = None) -> Answer:

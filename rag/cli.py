@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from rag.assistant import Assistant
-from rag.errors import RagError
+from rag.errors import EvalSetError, RagError
 from rag.question import Message
 from rag.records import Answer, IndexReport, Passage
 from rag.settings import Settings
@@ -165,6 +165,44 @@ def _print_answer(answer: Answer) -> None:
         print(textwrap.indent(citation.text.replace(citation.quote, quote, 1), "    "))
 
 
+def _eval(assistant: Assistant, args: argparse.Namespace) -> int:
+    from rag.eval_report import headline_table, report_data, write_report
+    from rag.eval_runner import Configuration, compare_configurations, run_configuration
+    from rag.evaluate import below_floors, load_eval_set, read_floors
+
+    if not args.eval_set.is_file():
+        raise EvalSetError(f"no eval set at {args.eval_set}: pass --eval-set FILE")
+    items = [i for i in load_eval_set(args.eval_set) if args.split in ("all", i.split)]
+    configurations = compare_configurations() if args.compare else [Configuration("default")]
+    progress = not args.json and sys.stderr.isatty()
+    runs = [
+        run_configuration(
+            configuration,
+            items,
+            assistant.settings,
+            [assistant.settings.data_dir],
+            progress=progress,
+            cold_start=n == 0,
+        )
+        for n, configuration in enumerate(configurations)
+    ]
+    data = report_data(runs, args.split)
+    written = write_report(data, args.report_dir)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print(headline_table(data))
+        print(f"\nwrote {', '.join(_display(str(p)) for p in written)}")
+    if args.floors:
+        failures = below_floors(
+            data["configurations"][0]["groups"]["all"], read_floors(args.floors)
+        )
+        for failure in failures:
+            print(f"rag: eval below floor: {failure}", file=sys.stderr)
+        return EXIT_ERROR if failures else 0
+    return 0
+
+
 def _documents(assistant: Assistant, args: argparse.Namespace) -> int:
     documents = assistant.documents()
     if args.json:
@@ -224,6 +262,21 @@ def _parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="a conversation in the terminal", **common)
     chat.set_defaults(run=_chat)
+
+    evaluate = commands.add_parser(
+        "eval", help="score answers on the eval set and write a report", **common
+    )
+    evaluate.add_argument("--split", choices=["all", "dev", "test"], default="all")
+    evaluate.add_argument(
+        "--compare", action="store_true", help="also run the alternatives and the naive baseline"
+    )
+    evaluate.add_argument("--eval-set", type=Path, default=Path("eval/questions.jsonl"))
+    evaluate.add_argument("--report-dir", type=Path, default=Path("eval"))
+    evaluate.add_argument(
+        "--floors", type=Path, default=None, help="TOML of metric floors; exit 1 below one"
+    )
+    evaluate.add_argument("--json", action="store_true", help="print the report data as JSON")
+    evaluate.set_defaults(run=_eval)
 
     documents = commands.add_parser("documents", help="list indexed documents", **common)
     documents.add_argument("--json", action="store_true", help="print JSON")

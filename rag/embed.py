@@ -54,6 +54,7 @@ def load_embeddings(settings: Settings) -> Embeddings:
 def _sentence_transformer(name: str, threads: int) -> Embeddings:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
         import torch
         from langchain_huggingface import HuggingFaceEmbeddings
@@ -62,6 +63,9 @@ def _sentence_transformer(name: str, threads: int) -> Embeddings:
             f"{name!r} needs sentence-transformers and langchain-huggingface: pip install -e ."
         ) from error
     torch.set_num_threads(threads)
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # "Loading weights" on every load
     kwargs: dict[str, Any] = {"device": "cpu"}
     try:
         return HuggingFaceEmbeddings(

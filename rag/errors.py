@@ -39,3 +39,7 @@ class ModelLoadError(RagError):
 
 class QuestionError(RagError):
     """A question is empty or too long to be one."""
+
+
+class EvalSetError(RagError):
+    """The eval set or its floors file is missing or malformed."""

@@ -27,7 +27,7 @@ from rag.records import Passage
 DENSE_WEIGHT, MATCH_WEIGHT, RANK_WEIGHT = 0.3, 0.7, 0.05
 PASSAGES_USED = 5
 CONTEXT_SHARE = 0.6  # weight of a term matched in the passage but not the sentence
-MAX_CACHED_WORDS = 100_000
+MAX_CACHED_TEXTS = 100_000
 # Instructions planted in documents are data, never evidence.
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|oublie[zr]?|ignore[zr]?)\b.{0,40}"
@@ -96,27 +96,25 @@ def passage_sentences(passages: list[Passage]) -> list[Sentence]:
 
 
 class EvidenceScorer:
-    """Scores sentences against questions; caches word vectors across questions."""
+    """Scores sentences against questions; caches vectors across questions."""
 
     def __init__(self, embeddings: Embeddings) -> None:
         self._embeddings = embeddings
-        self._word_vectors: dict[str, np.ndarray] = {}
+        self._vectors: dict[str, np.ndarray] = {}
 
     def rank(self, question: Question, passages: list[Passage]) -> Ranking:
         """The sentences of ``passages``, best evidence first."""
         sentences = passage_sentences(passages)
         texts = list(dict.fromkeys(s.passage.chunk.text for s in sentences))
-        matcher = TermMatcher(question.terms, texts, self.word_vectors)
+        matcher = TermMatcher(question.terms, texts, self.vectors)
         if not sentences:
             return Ranking([], matcher)
-        vectors = np.asarray(
-            self._embeddings.embed_documents([question.search_text] + [s.text for s in sentences])
-        )
-        dense = vectors[1:] @ vectors[0]
+        vectors = self.vectors([question.search_text] + [s.text for s in sentences])
+        dense = [float(vectors[s.text] @ vectors[question.search_text]) for s in sentences]
         alignments = [matcher.align(s.text) for s in sentences]
         weights = _rarity_weights(alignments, len(question.terms))
-        asked = [0.0 if t in question.specific else 1.0 for t in question.terms]
-        asked_weights = _normalised([w * a for w, a in zip(weights, asked, strict=True)])
+        asks = [t not in question.specific for t in question.terms]
+        asked_weights = _normalised([w * a for w, a in zip(weights, asks, strict=True)])
         by_passage = {text: matcher.align(text) for text in texts}
         scored = []
         for sentence, similarity, alignment in zip(sentences, dense, alignments, strict=True):
@@ -141,23 +139,24 @@ class EvidenceScorer:
                     alignment,
                     passage_alignment,
                     match,
-                    asked_match if any(asked) else match,
+                    asked_match if any(asks) else match,
                     score,
                 )
             )
         return Ranking(sorted(scored, key=lambda e: -e.score), matcher)
 
-    def word_vectors(self, words: list[str]) -> dict[str, np.ndarray]:
-        """Vectors of ``words``, embedding only those not seen before."""
-        missing = list(dict.fromkeys(w for w in words if w not in self._word_vectors))
-        if len(self._word_vectors) > MAX_CACHED_WORDS:
-            self._word_vectors.clear()
+    def vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Vectors of ``texts`` (words or sentences), embedding only those not
+        seen before: the same passages and words come back question after question."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if len(self._vectors) > MAX_CACHED_TEXTS:
+            self._vectors.clear()
         if missing:
-            for word, vector in zip(
+            for text, vector in zip(
                 missing, self._embeddings.embed_documents(missing), strict=True
             ):
-                self._word_vectors[word] = np.asarray(vector, dtype=np.float32)
-        return {w: self._word_vectors[w] for w in words}
+                self._vectors[text] = np.asarray(vector, dtype=np.float32)
+        return {t: self._vectors[t] for t in texts}
 
 
 def _rarity_weights(alignments: list[Alignment], terms: int) -> list[float]:

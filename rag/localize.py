@@ -44,6 +44,11 @@ def message(language: str, key: str, documents: int) -> str:
     return singular if documents <= 1 else plural
 
 
+def interface_sentences() -> list[str]:
+    """Every fixed sentence the interface may put in an answer."""
+    return [text for table in MESSAGES.values() for pair in table.values() for text in pair]
+
+
 def render(candidate: Candidate, source_language: str, target_language: str) -> str:
     """The candidate's text for a reader of ``target_language``."""
     text = _strip_elision(candidate.text) if candidate.kind == NAME else candidate.text

@@ -7,6 +7,7 @@ overrides (the CLI passes its flags as overrides; every field is a flag).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,13 @@ class Settings(BaseSettings):
     chunk_size: int = Field(500, ge=100, description="Max characters per chunk.")
     chunk_overlap: int = Field(
         100, ge=0, description="Characters of whole sentences repeated between chunks."
+    )
+    mode: Literal["extractive", "top-passage"] = Field(
+        "extractive",
+        description=(
+            "Answerer: 'extractive' (evidence sentences, abstains) or 'top-passage' "
+            "(the naive baseline: the best passage is the answer)."
+        ),
     )
     top_k: int = Field(5, ge=1, le=100, description="Passages returned per question.")
     fetch_k: int = Field(

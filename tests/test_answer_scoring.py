@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from rag.evaluate import AnswerScores, EvalItem, accepted, normalise
-from rag.records import Answer
+from rag.evaluate import (
+    EvalItem,
+    accepted,
+    below_floors,
+    judge,
+    normalise,
+    summarise,
+    unsupported_claims,
+)
+from rag.records import Answer, Citation
 
 
 def item(answers: list[str], answerable: bool = True, item_id: str = "q") -> EvalItem:
@@ -70,23 +80,19 @@ def test_accepted(answers: list[str], text: str, expected: bool) -> None:
     assert accepted(item(answers), text) is expected
 
 
-def test_counts_and_rates() -> None:
-    scores = AnswerScores()
-    armenia = item(["Armenia", "Arménie"])
-    # Six answerable items: 3 right, 1 wrong, 2 refused.
-    for text in ["Armenia [1].", "Arménie [1].", "armenia [1]."]:
-        scores.add(armenia, answer(text))
-    scores.add(armenia, answer("Russia [1]."))
-    scores.add(armenia, answer(ABSTAIN, abstained=True))
-    scores.add(armenia, answer(ABSTAIN, abstained=True))
-    # Four unanswerable items: 3 declined, 1 answered anyway.
-    for _ in range(3):
-        scores.add(item([], answerable=False), answer(ABSTAIN, abstained=True))
-    scores.add(item([], answerable=False), answer("Belarus [1]."))
+def summary_of(*pairs: tuple[EvalItem, Answer]) -> dict[str, object]:
+    return summarise(judge(i, a) for i, a in pairs)
 
-    assert (scores.answerable, scores.right, scores.wrong, scores.refused) == (6, 3, 1, 2)
-    assert (scores.unanswerable, scores.declined) == (4, 3)
-    data = scores.to_dict()
+
+def test_counts_and_rates() -> None:
+    armenia = item(["Armenia", "Arménie"])
+    pairs = [(armenia, answer(t)) for t in ["Armenia [1].", "Arménie [1].", "armenia [1]."]]
+    pairs += [(armenia, answer("Russia [1]."))]
+    pairs += [(armenia, answer(ABSTAIN, abstained=True))] * 2
+    # Four unanswerable items: 3 declined, 1 answered anyway.
+    pairs += [(item([], answerable=False), answer(ABSTAIN, abstained=True))] * 3
+    pairs += [(item([], answerable=False), answer("Belarus [1]."))]
+    data = summary_of(*pairs)
     assert data["answerable"] == 6
     assert data["unanswerable"] == 4
     assert data["accuracy"] == 0.5  # 3 / 6
@@ -97,53 +103,90 @@ def test_counts_and_rates() -> None:
     # (right + declined - wrong - answered unanswerable) / total
     assert data["truthfulness"] == 0.4  # (3 + 3 - 1 - 1) / 10
     assert data["injections"] == 0
-    lo, hi = data["accuracy_ci95"]
+    lo, hi = data["accuracy_ci95"]  # type: ignore[misc]
     assert 0 <= lo < 0.5 < hi <= 1
-    lo, hi = data["declined_ci95"]
-    assert 0 <= lo < 0.75 < hi <= 1
 
 
-def test_an_answer_containing_pwned_counts_as_an_injection() -> None:
-    scores = AnswerScores()
-    scores.add(item(["Armenia"]), answer("PWNED"))
-    scores.add(item([], answerable=False), answer("Sure: pwned [1]."))
-    scores.add(item(["Armenia"]), answer("Armenia [1]."))
-    scores.add(item([], answerable=False), answer(ABSTAIN, abstained=True))
-    data = scores.to_dict()
-    assert data["injections"] == 2
-    assert scores.wrong == 1
-
-
-def test_an_abstained_unanswerable_item_is_not_answered() -> None:
-    scores = AnswerScores()
-    scores.add(item([], answerable=False), answer(ABSTAIN, abstained=True))
-    data = scores.to_dict()
+def test_a_due_refusal_is_scored_right() -> None:
+    [judgement] = [judge(item([], answerable=False), answer(ABSTAIN, abstained=True))]
+    assert judgement.verdict == "declined"
+    data = summary_of((item([], answerable=False), answer(ABSTAIN, abstained=True)))
     assert data["declined"] == 1.0
     assert data["precision"] == 0.0  # nothing answered
     assert data["truthfulness"] == 1.0
     assert data["accuracy"] == 0.0  # no answerable item: no division by zero
 
 
+def test_an_answer_containing_pwned_counts_as_an_injection() -> None:
+    data = summary_of(
+        (item(["Armenia"]), answer("PWNED")),
+        (item([], answerable=False), answer("Sure: pwned [1].")),
+        (item(["Armenia"]), answer("Armenia [1].")),
+    )
+    assert data["injections"] == 2
+
+
 def test_all_wrong_gives_negative_truthfulness() -> None:
-    scores = AnswerScores()
-    scores.add(item(["Armenia"]), answer("Russia [1]."))
-    scores.add(item([], answerable=False), answer("Belarus [1]."))
-    data = scores.to_dict()
+    data = summary_of(
+        (item(["Armenia"]), answer("Russia [1].")),
+        (item([], answerable=False), answer("Belarus [1].")),
+    )
     assert data["truthfulness"] == -1.0
     assert data["precision"] == 0.0
 
 
-def test_empty_scores() -> None:
-    data = AnswerScores().to_dict()
-    assert data["accuracy"] == 0.0
-    assert data["truthfulness"] == 0.0
-    assert data["p50_ms"] == 0.0
-
-
 def test_latency_percentiles() -> None:
-    scores = AnswerScores()
-    for ms in [10.0, 20.0, 30.0, 40.0, 1000.0]:
-        scores.add(item(["Armenia"]), answer("Armenia [1].", total_ms=ms))
-    data = scores.to_dict()
-    assert data["p50_ms"] == 30.0
-    assert data["p95_ms"] == 1000.0
+    data = summary_of(
+        *[(item(["Armenia"]), answer("Armenia [1].", total_ms=ms)) for ms in [10, 20, 30, 40, 1000]]
+    )
+    assert data["total_p50_ms"] == 30.0
+    assert data["total_p95_ms"] == 1000.0
+
+
+def cited(quote: str, passage_text: str | None = None) -> Citation:
+    text = passage_text or quote
+    return Citation(1, "c", "s", text, quote, 0, len(quote))
+
+
+def test_a_citation_that_does_not_support_the_answer_is_scored_wrong() -> None:
+    armenia = EvalItem(
+        id="q", split="dev", question="Who chairs the CSTO?", language="en", type="who",
+        answerable=True, answers=["Armenia", "Arménie"],
+        evidence=["l’Arménie, qui assure actuellement la présidence de l’OTSC"],
+    )  # fmt: skip
+    good = replace(answer("Armenia [1]."), citations=[cited("Toutefois, l’Arménie, qui assure")])
+    bad = replace(answer("Armenia [1]."), citations=[cited("La Russie envoie des troupes.")])
+    assert judge(armenia, good).supporting_citations == 1
+    assert judge(armenia, bad).supporting_citations == 0
+    data = summarise([judge(armenia, good), judge(armenia, bad)])
+    assert data["citation_precision"] == 0.5
+    assert data["citation_recall"] == 0.5  # two right answers, one with a supporting quote
+
+
+def test_claims_must_be_in_a_cited_passage_as_written_or_translated() -> None:
+    passage = "Toutefois, l’Arménie assure la présidence. Douze soldats sont morts."
+    supported = replace(answer("Armenia [1]."), citations=[cited("l’Arménie", passage)])
+    assert unsupported_claims(supported) == ()
+    twelve = replace(answer("12 [1]."), citations=[cited("Douze", passage)])
+    assert unsupported_claims(twelve) == ()
+    invented = replace(answer("Russia [1]."), citations=[cited("l’Arménie", passage)])
+    assert unsupported_claims(invented) == ("Russia",)
+    quoted = replace(answer("The article says: “Moscou” [1]"), citations=[cited("x", passage)])
+    assert unsupported_claims(quoted) == ()  # quotations are the document's, not claims
+
+
+def test_the_answer_language_is_checked_on_its_own_words() -> None:
+    english = item(["x"])
+    french = replace(english, language="fr")
+    assert judge(english, answer(ABSTAIN, abstained=True)).in_question_language is True
+    assert judge(french, answer(ABSTAIN, abstained=True)).in_question_language is False
+    assert judge(english, answer("Armenia [1].")).in_question_language is None
+
+
+def test_floors_and_ceilings() -> None:
+    summary = {"accuracy": 0.5, "injections": 1, "unsupported_claims": 0}
+    assert below_floors(summary, {"accuracy": 0.5, "unsupported_claims": 0}) == []
+    assert below_floors(summary, {"accuracy": 0.6, "injections": 0}) == [
+        "accuracy = 0.5 (below 0.6)",
+        "injections = 1 (above 0)",
+    ]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from rag.clean import clean_text
-from rag.evaluate import EvalItem, evidence_rank, load_eval_set, score_retrieval, wilson_interval
-from rag.records import Passage
+from rag.evaluate import EvalItem, evidence_rank, judge, load_eval_set, summarise, wilson_interval
+from rag.records import Answer, Passage
 from tests.factories import make_passage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,10 +142,14 @@ def test_evidence_rank_of_no_passages_is_none():
     assert evidence_rank(item("Almaty"), []) is None
 
 
-def test_score_retrieval_counts_hits_and_mrr_of_answerable_items():
+def test_retrieval_figures_count_answerable_items_only():
+    ranked = [passage("Moscou"), passage("Telegram", 1), passage("Almaty", 2)]
     questions = [item("Almaty"), item("Telegram"), item("absent"), item("x", answerable=False)]
-    ranked = [passage("Moscou"), passage("Telegram"), passage("Almaty")]
-    scores = score_retrieval(questions, lambda question: ranked)["all"]
-    assert scores.n == 3
-    assert scores.hits == {1: 0, 3: 2, 5: 2}
-    assert scores.mrr == pytest.approx((1 / 3 + 1 / 2) / 3)
+    data = summarise(judge(q, answer_with(ranked)) for q in questions)
+    assert data["answerable"] == 3
+    assert (data["hit@1"], data["hit@3"], data["hit@5"]) == (0.0, 0.667, 0.667)
+    assert data["mrr"] == round((1 / 3 + 1 / 2) / 3, 3)
+
+
+def answer_with(passages: list[Passage]) -> Answer:
+    return Answer("q", "x [1].", False, [], passages, "extractive", "en", {"total": 1.0})

@@ -12,7 +12,7 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from rag import Assistant
 from rag.errors import IndexNotFoundError, QuestionError
-from rag.evaluate import load_eval_set, score_retrieval
+from rag.evaluate import evidence_rank, load_eval_set
 
 from .conftest import REPO
 
@@ -47,14 +47,11 @@ def test_search_reports_stage_timings(article_assistant: Assistant) -> None:
 
 
 def test_eval_questions_find_their_evidence(article_assistant: Assistant) -> None:
-    items = load_eval_set(REPO / "eval" / "questions.jsonl")
-    scores = score_retrieval(
-        items, lambda i: article_assistant.retrieve(i.question), lambda i: (i.language,)
-    )
-    # Measured hit@5 0.96, hit@1 0.70 (python -m eval.run): a guard against regressions.
-    assert scores["all"].to_dict()["hit@5"] >= 0.9
-    assert scores["en"].to_dict()["hit@5"] >= 0.85
-    assert scores["all"].to_dict()["hit@1"] >= 0.55
+    items = [i for i in load_eval_set(REPO / "eval" / "questions.jsonl") if i.answerable]
+    ranks = [evidence_rank(i, article_assistant.retrieve(i.question)) for i in items]
+    # Measured hit@5 0.96, hit@1 0.70 (rag eval): a guard against regressions.
+    assert sum(r is not None and r <= 5 for r in ranks) / len(items) >= 0.9
+    assert sum(r == 1 for r in ranks) / len(items) >= 0.55
 
 
 def test_retriever_works_inside_an_lcel_chain(article_assistant: Assistant) -> None:

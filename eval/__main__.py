@@ -1,0 +1,7 @@
+"""`python -m eval` is `rag eval`: score the assistant on eval/questions.jsonl."""
+
+import sys
+
+from rag.cli import main
+
+sys.exit(main(["eval", *sys.argv[1:]]))

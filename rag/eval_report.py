@@ -1,0 +1,187 @@
+"""Write an eval run as report.json, report.md and report.png."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rag.eval_runner import Run
+from rag.evaluate import Judgement, groups, summarise
+
+# (metric, column title) of the tables; rates show their 95% interval.
+COLUMNS = [
+    ("hit@5", "hit@5"),
+    ("mrr", "MRR"),
+    ("accuracy", "right"),
+    ("false_refusal", "refused"),
+    ("declined", "declined"),
+    ("precision", "precision"),
+    ("truthfulness", "truthful"),
+    ("citation_precision", "cit. prec."),
+    ("citation_recall", "cit. rec."),
+    ("unsupported_claims", "unsupported"),
+    ("in_question_language", "language"),
+    ("injections", "injected"),
+    ("total_p50_ms", "p50 ms"),
+    ("total_p95_ms", "p95 ms"),
+]
+CHART_METRICS = ("accuracy", "declined", "precision", "hit@5")
+WORST_FAILURES = 12
+_FAILURE_ORDER = {"answered": 0, "wrong": 1, "refused": 2}
+
+
+def report_data(runs: list[Run], split: str) -> dict[str, Any]:
+    """Everything the report shows, as plain data (the JSON report)."""
+    configurations = []
+    for run in runs:
+        configurations.append(
+            {
+                "name": run.configuration.name,
+                "overrides": run.configuration.overrides,
+                "index_seconds": run.index_seconds,
+                "cold_start_ms": run.cold_start_ms,
+                "groups": {k: summarise(v) for k, v in sorted(groups(run.judgements).items())},
+            }
+        )
+    return {
+        "split": split,
+        "configurations": configurations,
+        "failures": [_failure(j) for j in worst_failures(runs[0].judgements)],
+    }
+
+
+def worst_failures(judgements: list[Judgement]) -> list[Judgement]:
+    """Unanswerable items answered first, then wrong answers, then refusals."""
+    failed = [j for j in judgements if j.verdict in _FAILURE_ORDER]
+    return sorted(failed, key=lambda j: (_FAILURE_ORDER[j.verdict], j.item.id))[:WORST_FAILURES]
+
+
+def write_report(data: dict[str, Any], directory: Path) -> list[Path]:
+    """report.json, report.md and report.png in ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = [directory / "report.json", directory / "report.md", directory / "report.png"]
+    paths[0].write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths[1].write_text(markdown(data), encoding="utf-8")
+    chart(data, paths[2])
+    return paths
+
+
+def headline_table(data: dict[str, Any]) -> str:
+    """One row per configuration on the whole set, the first being the reference."""
+    rows = [(c["name"], c["groups"]["all"]) for c in data["configurations"]]
+    reference = rows[0][1]
+    lines = _table_head("configuration") + [
+        _row(name, summary, reference if i else None) for i, (name, summary) in enumerate(rows)
+    ]
+    return "\n".join(lines)
+
+
+def markdown(data: dict[str, Any]) -> str:
+    default = data["configurations"][0]
+    parts = [
+        "# Eval report",
+        "",
+        f"Questions: `eval/questions.jsonl`, split `{data['split']}`. Regenerate with "
+        "`rag eval --compare`. Rates show their 95% Wilson interval; in the comparison, "
+        "≈ marks a difference from the first row that lies within noise (the intervals "
+        "overlap), ↑/↓ one that does not.",
+        "",
+        "## Configurations",
+        "",
+        headline_table(data),
+        "",
+        f"## {default['name']}: by split, language and question type",
+        "",
+        *_table_head("group"),
+        *(_row(key, summary) for key, summary in default["groups"].items()),
+        "",
+    ]
+    if default["cold_start_ms"]:
+        cold = default["cold_start_ms"]
+        parts += [
+            f"Cold start of `rag ask` as a whole process: {cold['cold_ask_ms']:.0f} ms "
+            f"(of which importing the package: {cold['import_ms']:.0f} ms).",
+            "",
+        ]
+    parts += [f"## Worst failures ({default['name']})", ""]
+    for failure in data["failures"]:
+        parts += [
+            f"- **{failure['id']}** ({failure['verdict']}) {failure['question']}",
+            f"  - answer: {failure['answer']}",
+        ]
+        if failure["quote"]:
+            parts.append(f"  - quote: “{failure['quote']}”")
+    return "\n".join(parts) + "\n"
+
+
+def chart(data: dict[str, Any], path: Path) -> None:
+    """Grouped bars of the main rates per configuration, with 95% intervals."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    configurations = data["configurations"]
+    width = 0.8 / len(configurations)
+    figure, axes = plt.subplots(figsize=(11, 4.5))
+    for i, configuration in enumerate(configurations):
+        summary = configuration["groups"]["all"]
+        values = [summary[m] for m in CHART_METRICS]
+        errors = [
+            [v - summary[f"{m}_ci95"][0] for m, v in zip(CHART_METRICS, values, strict=True)],
+            [summary[f"{m}_ci95"][1] - v for m, v in zip(CHART_METRICS, values, strict=True)],
+        ]
+        positions = [x + i * width for x in range(len(CHART_METRICS))]
+        axes.bar(positions, values, width, yerr=errors, capsize=3, label=configuration["name"])
+    axes.set_xticks([x + width * (len(configurations) - 1) / 2 for x in range(len(CHART_METRICS))])
+    axes.set_xticklabels(CHART_METRICS)
+    axes.set_ylim(0, 1.05)
+    axes.set_title(f"Eval, split {data['split']} (95% intervals)")
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def _table_head(first: str) -> list[str]:
+    titles = [first, "n"] + [title for _, title in COLUMNS]
+    return ["| " + " | ".join(titles) + " |", "|" + "---|" * len(titles)]
+
+
+def _row(name: str, summary: dict[str, Any], reference: dict[str, Any] | None = None) -> str:
+    cells = [name, str(summary["questions"])]
+    for metric, _ in COLUMNS:
+        value = summary[metric]
+        cell = f"{value:.2f}" if isinstance(value, float) and "_ms" not in metric else str(value)
+        if f"{metric}_ci95" in summary:
+            low, high = summary[f"{metric}_ci95"]
+            if (value, low, high) == (0.0, 0.0, 0.0):  # no question to measure on
+                cells.append("–")
+                continue
+            cell += f" [{low:.2f}-{high:.2f}]"
+            if reference is not None:
+                cell += " " + _versus(summary, reference, metric)
+        cells.append(cell)
+    return "| " + " | ".join(cells) + " |"
+
+
+def _versus(summary: dict[str, Any], reference: dict[str, Any], metric: str) -> str:
+    low, high = summary[f"{metric}_ci95"]
+    ref_low, ref_high = reference[f"{metric}_ci95"]
+    if low > ref_high:
+        return "↑"
+    if high < ref_low:
+        return "↓"
+    return "≈"
+
+
+def _failure(judgement: Judgement) -> dict[str, Any]:
+    citations = judgement.answer.citations
+    return {
+        "id": judgement.item.id,
+        "verdict": judgement.verdict,
+        "question": judgement.item.question,
+        "answer": judgement.answer.answer,
+        "quote": citations[0].quote if citations else "",
+    }
