@@ -7,6 +7,7 @@ on every question after the first.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -30,13 +31,18 @@ MAX_QUESTION_CHARS = 2000
 
 
 class Assistant:
-    """Index documents and retrieve passages with one set of settings."""
+    """Index documents and answer questions with one set of settings.
+
+    Safe to share between threads (a web server's workers): models and the
+    index are opened once, under a lock, and questions then run concurrently.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._embeddings: Embeddings | None = None
         self._retriever: HybridRetriever | None = None
         self._answerer: Answerer | None = None
+        self._opening = threading.RLock()
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Assistant:
@@ -46,34 +52,38 @@ class Assistant:
 
     @property
     def embeddings(self) -> Embeddings:
-        if self._embeddings is None:
-            self._embeddings = load_embeddings(self.settings)
-        return self._embeddings
+        with self._opening:
+            if self._embeddings is None:
+                self._embeddings = load_embeddings(self.settings)
+            return self._embeddings
 
     @property
     def answerer(self) -> Answerer:
-        if self._answerer is None:
-            if self.settings.mode == "top-passage":
-                self._answerer = TopPassageAnswerer()
-            else:
-                self._answerer = ExtractiveAnswerer(EvidenceScorer(self.embeddings))
-        return self._answerer
+        with self._opening:
+            if self._answerer is None:
+                if self.settings.mode == "top-passage":
+                    self._answerer = TopPassageAnswerer()
+                else:
+                    self._answerer = ExtractiveAnswerer(EvidenceScorer(self.embeddings))
+            return self._answerer
 
-    def ask(self, question: str, history: Sequence[Message] | None = None) -> Answer:
-        """Answer ``question`` (after the chat ``history``) with cited evidence,
-        or abstain when the documents do not say."""
-        *_, final = self.ask_stream(question, history)
+    def ask(
+        self, question: str, history: Sequence[Message] | None = None, k: int | None = None
+    ) -> Answer:
+        """Answer ``question`` (after the chat ``history``) with cited evidence
+        from the top ``k`` passages, or abstain when the documents do not say."""
+        *_, final = self.ask_stream(question, history, k)
         assert isinstance(final, Answer)
         return final
 
     def ask_stream(
-        self, question: str, history: Sequence[Message] | None = None
+        self, question: str, history: Sequence[Message] | None = None, k: int | None = None
     ) -> Iterator[str | Answer]:
         """Text pieces as the answerer produces them, then the final Answer."""
         started = time.perf_counter()
         analysed = analyse(check_question(question), history)
         retriever = self._hybrid()
-        retrieval = retriever.search(analysed.search_text)
+        retrieval = retriever.search(analysed.search_text, k)
         answering = time.perf_counter()
         answerer = self.answerer
         for event in answerer.stream(analysed, retrieval.passages, retriever.documents):
@@ -115,8 +125,18 @@ class Assistant:
                 ChunkStore.drop(client, self.settings.collection)
             store = self._open_store(client, create=True)
             report = index_paths(targets, store, self.settings, progress=progress)
-        self._retriever = None  # the lexical index must see the new chunks
+        with self._opening:
+            self._retriever = None  # the lexical index must see the new chunks
         return report
+
+    def remove(self, source: str | Path) -> int:
+        """Delete every chunk of ``source`` from the index; how many there were."""
+        with index_lock(self.settings.index_dir):
+            store = self._open_store(self._client(create=False), create=False)
+            removed = store.remove_source(str(source))
+        with self._opening:
+            self._retriever = None
+        return removed
 
     def search(self, question: str, k: int | None = None) -> Retrieval:
         """Ranked passages for ``question`` with per-stage timings."""
@@ -135,10 +155,11 @@ class Assistant:
         return self._open_store(self._client(create=False), create=False).sources()
 
     def _hybrid(self) -> HybridRetriever:
-        if self._retriever is None:
-            store = self._open_store(self._client(create=False), create=False)
-            self._retriever = HybridRetriever(store, self.embeddings, self.settings)
-        return self._retriever
+        with self._opening:
+            if self._retriever is None:
+                store = self._open_store(self._client(create=False), create=False)
+                self._retriever = HybridRetriever(store, self.embeddings, self.settings)
+            return self._retriever
 
     def _client(self, *, create: bool) -> Any:
         return chroma_client(self.settings.index_dir, self.settings.chroma_url, create=create)

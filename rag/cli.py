@@ -203,6 +203,14 @@ def _eval(assistant: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
+def _remove(assistant: Assistant, args: argparse.Namespace) -> int:
+    for source in args.sources:
+        path = Path(source)
+        removed = assistant.remove(path.resolve() if path.exists() else source)
+        print(f"removed {removed} chunks of {source}")
+    return 0
+
+
 def _documents(assistant: Assistant, args: argparse.Namespace) -> int:
     documents = assistant.documents()
     if args.json:
@@ -277,6 +285,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", action="store_true", help="print the report data as JSON")
     evaluate.set_defaults(run=_eval)
+
+    remove = commands.add_parser("remove", help="remove documents from the index", **common)
+    remove.add_argument("sources", nargs="+", help="indexed paths (as `rag documents` lists)")
+    remove.set_defaults(run=_remove)
 
     documents = commands.add_parser("documents", help="list indexed documents", **common)
     documents.add_argument("--json", action="store_true", help="print JSON")

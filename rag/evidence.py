@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -101,6 +102,7 @@ class EvidenceScorer:
     def __init__(self, embeddings: Embeddings) -> None:
         self._embeddings = embeddings
         self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()  # web servers ask from several threads
 
     def rank(self, question: Question, passages: list[Passage]) -> Ranking:
         """The sentences of ``passages``, best evidence first."""

@@ -61,9 +61,8 @@ def index_paths(
     found = {str(f) for f in files}
     for source in store.sources():
         if source not in found and _under(source, folders) and not Path(source).exists():
-            removed = store.metadata_of(source)
-            store.delete(list(removed))
-            report.files.append(FileReport(source, "removed", chunks_removed=len(removed)))
+            removed = store.remove_source(source)
+            report.files.append(FileReport(source, "removed", chunks_removed=removed))
     if not files:
         report.files.extend(
             FileReport(str(f), "skipped", "no supported files (.txt .md .html .pdf)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "use-multilingual-v3"
@@ -56,6 +56,26 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1, description="Rank constant of reciprocal rank fusion.")
     threads: int = Field(2, ge=1, description="CPU threads for the encoder.")
     embed_batch_size: int = Field(64, ge=1, description="Chunks embedded and stored per batch.")
+
+    ui_host: str = Field("127.0.0.1", description="Address the web chat binds to.")
+    ui_port: int = Field(7860, ge=1, le=65535, description="Port of the web chat.")
+    ui_user: str | None = Field(None, description="Basic-auth user of the web chat.")
+    ui_password: SecretStr | None = Field(
+        None, description="Basic-auth password of the web chat (with ui_user)."
+    )
+    max_upload_mb: int = Field(20, ge=1, description="Largest file the web chat accepts.")
+    feedback_file: Path | None = Field(
+        None, description="JSONL of thumbs up/down; unset = index_dir/feedback.jsonl."
+    )
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.feedback_file or self.index_dir / "feedback.jsonl"
+
+    @property
+    def upload_dir(self) -> Path:
+        """Where uploaded files are kept (they stay indexed, so they must stay)."""
+        return self.index_dir / "uploads"
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> Settings:

@@ -152,6 +152,12 @@ class ChunkStore:
         if ids:
             self._collection.update(ids=ids, metadatas=metadatas)
 
+    def remove_source(self, source: str) -> int:
+        """Delete every chunk of ``source``; how many there were."""
+        ids = list(self.metadata_of(source))
+        self.delete(ids)
+        return len(ids)
+
     def delete(self, ids: list[str]) -> None:
         if ids:
             self._collection.delete(ids=ids)
