@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
+import threading
 
 import pysbd
 from pysbd.languages import LANGUAGE_CODES
@@ -76,10 +76,17 @@ def sentence_spans(text: str, language: str) -> list[Span]:
     return spans
 
 
-@lru_cache(maxsize=8)
+_SEGMENTERS = threading.local()
+
+
 def _segmenter(language: str) -> pysbd.Segmenter:
+    """A segmenter for ``language``, one per thread: pysbd keeps the text being
+    segmented on the instance, so a shared one mixes concurrent calls up."""
     code = language if language in LANGUAGE_CODES else "en"
-    return pysbd.Segmenter(language=code, clean=False)
+    cache: dict[str, pysbd.Segmenter] = _SEGMENTERS.__dict__.setdefault("by_language", {})
+    if code not in cache:
+        cache[code] = pysbd.Segmenter(language=code, clean=False)
+    return cache[code]
 
 
 def _cut_long(text: str, span: Span, size: int) -> list[Span]:

@@ -211,6 +211,15 @@ def _remove(assistant: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(assistant: Assistant, args: argparse.Namespace) -> int:
+    from rag.web import serve
+
+    settings = assistant.settings
+    print(f"serving on http://{settings.ui_host}:{settings.ui_port}", file=sys.stderr)
+    serve(settings)
+    return 0
+
+
 def _documents(assistant: Assistant, args: argparse.Namespace) -> int:
     documents = assistant.documents()
     if args.json:
@@ -289,6 +298,9 @@ def _parser() -> argparse.ArgumentParser:
     remove = commands.add_parser("remove", help="remove documents from the index", **common)
     remove.add_argument("sources", nargs="+", help="indexed paths (as `rag documents` lists)")
     remove.set_defaults(run=_remove)
+
+    serve = commands.add_parser("serve", help="the web chat (same as python ui.py)", **common)
+    serve.set_defaults(run=_serve)
 
     documents = commands.add_parser("documents", help="list indexed documents", **common)
     documents.add_argument("--json", action="store_true", help="print JSON")

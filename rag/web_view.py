@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rag.records import Answer, Citation, Passage
 
-_MARKER = re.compile(r"\[(\d+)\]")
+_ESCAPED_MARKER = re.compile(r"&#91;(\d+)&#93;")
 
 CSS = """
 .rag-cite { font-weight: 600; text-decoration: none; padding: 0 1px; }
@@ -36,12 +36,12 @@ document.addEventListener("click", (event) => {
   const link = event.target.closest("a.rag-cite");
   if (!link) return;
   event.preventDefault();
-  const target = document.getElementById(link.dataset.source);
+  const target = document.getElementById(link.getAttribute("href").slice(1));
   if (!target) return;
   document.querySelectorAll(".rag-focus").forEach((e) => e.classList.remove("rag-focus"));
   target.classList.add("rag-focus");
   target.scrollIntoView({behavior: "smooth", block: "start"});
-});
+}, true);
 </script>
 """
 
@@ -55,11 +55,10 @@ def answer_html(answer: Answer) -> str:
             f'<div class="rag-abstained">{text}<br>'
             f"<small>Searched {len(answer.passages)} passages for: {searched}</small></div>"
         )
-    return _MARKER.sub(
-        lambda m: (
-            f'<a class="rag-cite" href="#rag-source-{m.group(1)}" '
-            f'data-source="rag-source-{m.group(1)}">[{m.group(1)}]</a>'
-        ),
+    # The chat renders Markdown: brackets from a document must not form links.
+    text = text.replace("[", "&#91;").replace("]", "&#93;")
+    return _ESCAPED_MARKER.sub(
+        lambda m: f'<a class="rag-cite" href="#rag-source-{m.group(1)}">[{m.group(1)}]</a>',
         text,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,18 @@ def test_answer_timings(article_assistant: Assistant) -> None:
 def test_unusable_questions_raise(article_assistant: Assistant, question: str) -> None:
     with pytest.raises(QuestionError):
         article_assistant.ask(question)
+
+
+def test_concurrent_questions_get_the_same_answers_as_one_at_a_time(
+    article_assistant: Assistant,
+) -> None:
+    questions = [
+        "Who chairs the CSTO?",
+        "Where were the paratroopers deployed?",
+        "How many security forces were killed?",
+        "Quand le Kremlin a-t-il appelé au dialogue ?",
+    ]
+    alone = {q: article_assistant.ask(q).answer for q in questions}
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        together = list(pool.map(lambda i: article_assistant.ask(questions[i % 4]), range(80)))
+    assert all(a.answer == alone[a.question] for a in together)
