@@ -8,6 +8,7 @@ threads share it. Besides the page, the app exposes the endpoint ``/ask``
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import os
 import shutil
@@ -136,7 +137,8 @@ def _respond(
 ) -> Iterator[tuple[Chat, str, str, dict[int, Any]]]:
     """Stream the answer into the chat, then show its sources."""
     past = _conversation(history, known)
-    history = [*history, {"role": "user", "content": text}]
+    # The chat renders Markdown and HTML: the asker's words are shown as text.
+    history = [*history, {"role": "user", "content": html.escape(text, quote=False)}]
     try:
         partial = ""
         for event in assistant.ask_stream(text, past, k):
@@ -160,7 +162,7 @@ def _conversation(history: Chat, known: dict[int, Any]) -> list[Message]:
         if message["role"] == "assistant":
             content = (known.get(index) or {}).get("answer", "")
         else:
-            content = _text(message["content"])
+            content = html.unescape(_text(message["content"]))
         messages.append({"role": message["role"], "content": content})
     return messages
 

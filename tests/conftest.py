@@ -105,3 +105,21 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     except subprocess.TimeoutExpired:
         server.kill()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the article that the web tests may add documents to."""
+    root = tmp_path_factory.mktemp("web")
+    shutil.copy(ARTICLE, root / ARTICLE.name)
+    Assistant.from_settings(index_dir=root / "index").index([root / ARTICLE.name])
+    return root / "index"
+
+
+@pytest.fixture(scope="session")
+def app_url(web_index: Path) -> Iterator[str]:
+    """`python ui.py` serving ``web_index``, uploads capped at 1 MB."""
+    from .web_server import running_app
+
+    with running_app(web_index, RAG_MAX_UPLOAD_MB="1") as url:
+        yield url

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import shutil
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,28 +12,11 @@ import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
-from rag import Assistant
-
-from .conftest import ARTICLE, REPO
+from .conftest import REPO
 from .web_server import running_app
 
 pytestmark = pytest.mark.slow
 HEADLINE = "Who chairs the CSTO?"
-
-
-@pytest.fixture(scope="module")
-def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of the article that the web tests may add documents to."""
-    root = tmp_path_factory.mktemp("web")
-    shutil.copy(ARTICLE, root / ARTICLE.name)
-    Assistant.from_settings(index_dir=root / "index").index([root / ARTICLE.name])
-    return root / "index"
-
-
-@pytest.fixture(scope="module")
-def app_url(web_index: Path) -> Iterator[str]:
-    with running_app(web_index, RAG_MAX_UPLOAD_MB="1") as url:
-        yield url
 
 
 @pytest.fixture(scope="module")
