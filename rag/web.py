@@ -103,8 +103,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
         chat.like(like, [answers], None, api_visibility="private")
 
-        def upload(paths: list[str] | None) -> tuple[str, str, Any]:
-            status = _index_uploads(assistant, paths or [])
+        def upload(
+            paths: list[str] | None,
+            progress: gr.Progress = gr.Progress(),  # noqa: B008 (how Gradio injects it)
+        ) -> tuple[str, str, Any]:
+            status = _index_uploads(assistant, paths or [], progress)
             return status, _listing(assistant), gr.update(choices=_sources(assistant))
 
         uploads.upload(upload, uploads, [upload_status, listing, to_remove], api_name="upload")
@@ -117,7 +120,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             return message, _listing(assistant), gr.update(choices=_sources(assistant), value=None)
 
         remove_button.click(
-            remove, to_remove, [upload_status, listing, to_remove], api_visibility="private"
+            remove, to_remove, [upload_status, listing, to_remove], api_name="remove"
         )
 
         def ask(question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -190,32 +193,27 @@ def _record_feedback(path: Path, data: gr.LikeData, known: dict[Any, Any]) -> No
         feedback.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _index_uploads(assistant: Assistant, paths: list[str]) -> str:
-    """Copy uploads into the upload folder (they stay indexed, so they stay) and
-    index them; one line per file."""
+def _index_uploads(assistant: Assistant, paths: list[str], progress: gr.Progress) -> str:
+    """Copy each upload into the upload folder (it stays indexed, so it stays)
+    and index it; one line per file."""
     folder = assistant.settings.upload_dir
     folder.mkdir(parents=True, exist_ok=True)
-    kept = []
-    for path in paths:
+    lines = []
+    for path in progress.tqdm(paths, desc="Indexing"):
         target = folder / Path(path).name
         shutil.copyfile(path, target)
-        kept.append(target)
-    if not kept:
-        return "No file received."
-    try:
-        report = assistant.index(kept)
-    except RagError as error:
-        return f"⚠️ {error}"
-    lines = []
-    for file in report.files:
-        name = Path(file.source).name
+        try:
+            [file] = assistant.index([target]).files
+        except RagError as error:
+            lines.append(f"- **{target.name}**: not indexed, {error}")
+            continue
         if file.status == "indexed":
-            lines.append(f"- **{name}**: indexed (+{file.chunks_added} chunks)")
+            lines.append(f"- **{target.name}**: indexed (+{file.chunks_added} chunks)")
         elif file.status == "skipped":
-            lines.append(f"- **{name}**: skipped, {file.reason}")
+            lines.append(f"- **{target.name}**: skipped, {file.reason}")
         else:
-            lines.append(f"- **{name}**: {file.status}")
-    return "\n".join(lines)
+            lines.append(f"- **{target.name}**: {file.status}")
+    return "\n".join(lines) or "No file received."
 
 
 def _sources(assistant: Assistant) -> list[str]:
@@ -244,7 +242,7 @@ def serve(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks:
     # Load the models and the index now, not on the first question (with
     # nothing indexed yet, uploads will build the index).
     with contextlib.suppress(RagError):
-        assistant.retrieve(EXAMPLES[0])
+        assistant.ask(EXAMPLES[0])
     app = build_app(assistant)
     app.queue(default_concurrency_limit=CONCURRENT_QUESTIONS)
     auth = None

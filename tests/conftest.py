@@ -28,6 +28,17 @@ ARTICLE = DATA / "kazakhstan-otsc-2022-01-06.fr.txt"
 BIN = Path(sys.executable).parent
 
 
+# Figures a test measured, printed at the end of the run (CI's log keeps them).
+MEASURED: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if MEASURED:
+        terminalreporter.section("measured")
+        for line in MEASURED:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(autouse=True)
 def _no_user_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests see only the settings they set, never the developer's RAG_* env."""

@@ -12,6 +12,8 @@ import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
+from rag import Assistant
+
 from .conftest import REPO
 from .web_server import running_app
 
@@ -48,7 +50,9 @@ def test_an_empty_question_is_a_clear_error(client: Client) -> None:
         client.predict(question="  ", history=[], api_name="/ask")
 
 
-def test_an_uploaded_file_is_indexed_and_answers(client: Client, tmp_path: Path) -> None:
+def test_an_uploaded_file_is_indexed_answers_and_can_be_removed(
+    client: Client, tmp_path: Path, web_index: Path
+) -> None:
     notice = tmp_path / "lighthouse.md"
     notice.write_text(
         "# Lighthouse news\n\nThe Cap Rouge lighthouse was repainted in 2021. "
@@ -62,6 +66,13 @@ def test_an_uploaded_file_is_indexed_and_answers(client: Client, tmp_path: Path)
     assert answer["answer"].startswith("Jeanne Morel")
     again, _, _ = client.predict([handle_file(str(notice))], api_name="/upload")
     assert "**lighthouse.md**: unchanged" in again
+    [uploaded] = [
+        s for s in Assistant.from_settings(index_dir=web_index).documents() if "light" in s
+    ]
+    removed, listing, _ = client.predict(uploaded, api_name="/remove")
+    assert removed.startswith("Removed lighthouse.md") and "lighthouse.md" not in listing
+    gone = client.predict(question="Who is the keeper of the lighthouse?", api_name="/ask")
+    assert gone["abstained"]
 
 
 def test_bad_uploads_are_refused_with_a_message(client: Client, tmp_path: Path) -> None:
