@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,11 +15,13 @@ import pytest
 
 from rag import Assistant
 
+from . import servers
+
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = servers.REPO
 DATA = REPO / "data"
 ARTICLE = DATA / "kazakhstan-otsc-2022-01-06.fr.txt"
 BIN = Path(sys.executable).parent
@@ -60,12 +59,6 @@ def article_assistant(article_index: Path) -> Assistant:
     return Assistant.from_settings(index_dir=article_index)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def run_rag(
     *args: str,
     env: dict[str, str] | None = None,
@@ -88,34 +81,8 @@ def run_rag(
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of a real Chroma server (`chroma run`) on a free local port."""
-    chroma = shutil.which("chroma", path=str(BIN)) or shutil.which("chroma")
-    assert chroma, "the chroma CLI comes with chromadb"
-    port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    log = (path / "server.log").open("w")
-    server = subprocess.Popen(
-        [chroma, "run", "--path", str(path / "data"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"chroma run did not start: {(path / 'server.log').read_text()}")
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with servers.chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -130,7 +97,5 @@ def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def app_url(web_index: Path) -> Iterator[str]:
     """`python ui.py` serving ``web_index``, uploads capped at 1 MB."""
-    from .web_server import running_app
-
-    with running_app(web_index, RAG_MAX_UPLOAD_MB="1") as url:
+    with servers.web_app(web_index, RAG_MAX_UPLOAD_MB="1") as url:
         yield url

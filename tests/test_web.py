@@ -15,7 +15,7 @@ from gradio_client.exceptions import AppError
 from rag import Assistant
 
 from .conftest import REPO
-from .web_server import running_app
+from .servers import web_app
 
 pytestmark = pytest.mark.slow
 HEADLINE = "Who chairs the CSTO?"
@@ -107,7 +107,7 @@ def test_files_outside_the_app_cannot_be_fetched(app_url: str, path: str) -> Non
 
 
 def test_basic_auth_keeps_everything_behind_the_login(web_index: Path) -> None:
-    with running_app(web_index, RAG_UI_USER="reader", RAG_UI_PASSWORD="s3cret") as url:
+    with web_app(web_index, RAG_UI_USER="reader", RAG_UI_PASSWORD="s3cret") as url:
         with pytest.raises(Exception, match="credentials"):
             Client(url, verbose=False)
         with pytest.raises(urllib.error.HTTPError) as refused:
