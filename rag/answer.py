@@ -90,7 +90,8 @@ class ExtractiveAnswerer:
             chosen_evidence, chosen, _ = max(found, key=lambda f: f[0].match + f[2])
             language = chosen_evidence.sentence.passage.chunk.language
             short = ", ".join(dict.fromkeys(render(c, language, question.language) for c in chosen))
-            return _draft(f"{short[:1].upper()}{short[1:]} [1].", chosen_evidence)
+            says = _says(question, chosen_evidence, documents)
+            return _draft(f"{short[:1].upper()}{short[1:]} [1]. {says}", chosen_evidence)
         if NAME in question.expects and best.match >= QUOTE_MATCH:
             # A "who"/"which" answer need not be a proper name ("l’armée de l’air russe").
             return _quote(question, best, documents)
@@ -156,8 +157,12 @@ class TopPassageAnswerer:
 
 
 def _quote(question: Question, evidence: Evidence, documents: int) -> Draft:
-    says = message(question.language, "says", documents)
-    return _draft(f"{says} “{evidence.sentence.text}” [1]", evidence)
+    return _draft(_says(question, evidence, documents), evidence)
+
+
+def _says(question: Question, evidence: Evidence, documents: int) -> str:
+    """The supporting sentence, quoted in the document's own words."""
+    return f"{message(question.language, 'says', documents)} “{evidence.sentence.text}” [1]"
 
 
 def abstention(question: Question, documents: int) -> Draft:

@@ -109,7 +109,9 @@ def judge(item: EvalItem, answer: Answer) -> Judgement:
         if answer.abstained:
             verdict = "refused"
         else:
-            verdict = "right" if accepted(item, answer.answer) else "wrong"
+            # A short answer is judged by itself, not by the quote beside it.
+            claimed = own_words(answer.answer)
+            verdict = "right" if accepted(item, claimed or answer.answer) else "wrong"
     else:
         verdict = "declined" if answer.abstained else "answered"
     return Judgement(
@@ -133,13 +135,20 @@ def supports(item: EvalItem, citation: Citation) -> bool:
     )
 
 
+def own_words(answer: str) -> str:
+    """What an answer states itself: without its quotations, markers and the
+    interface's fixed sentences ("The article says:")."""
+    text = _QUOTED.sub(" ", answer)
+    for sentence in interface_sentences():
+        text = text.replace(sentence, " ")
+    return text if re.search(r"\w", text) else ""
+
+
 def unsupported_claims(answer: Answer) -> tuple[str, ...]:
     """Names, numbers and dates the answer states (outside quotations and the
     interface's own sentences) that no cited passage holds, as written or as
     rendered in the answer's language."""
-    claimed = _QUOTED.sub(" ", answer.answer)
-    for sentence in interface_sentences():
-        claimed = claimed.replace(sentence, " ")
+    claimed = own_words(answer.answer)
     every_word = {fold(w) for w in re.findall(r"\w+", claimed)}
     claims = find_candidates(claimed, _CLAIM_KINDS, every_word)
     known = ""
@@ -157,7 +166,7 @@ def unsupported_claims(answer: Answer) -> tuple[str, ...]:
 def _in_language(text: str, language: str) -> bool | None:
     """Whether the answer's own words (not its quotations) are in ``language``;
     None when they are too few to tell (a name, a number)."""
-    own = _QUOTED.sub(" ", text)
+    own = _QUOTED.sub(" ", text)  # the interface's sentences count: they are in a language
     if len(re.findall(r"[^\W\d_]{2,}", own)) < 3:
         return None
     return detect_language(own) == language
