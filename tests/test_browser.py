@@ -117,3 +117,21 @@ def test_phone_width_shows_chat_and_sources_without_overflow(
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.close()
+
+
+def test_a_reader_uploads_a_file_and_asks_about_it(page: Page, tmp_path: Path) -> None:
+    notice = tmp_path / "harbour-notice.txt"
+    notice.write_text(
+        "Harbour notice\nThe ferry to Isle Verte leaves at 7:40 every morning. "
+        "Its captain, Ines Carvalho, has sailed the route since 2015.\n",
+        encoding="utf-8",
+    )
+    page.get_by_text("Documents").first.click()
+    page.locator("#rag-upload input[type=file]").set_input_files(str(notice))
+    status = page.locator("#rag-upload-status")
+    expect(status).to_contain_text("harbour-notice.txt: indexed", timeout=WAIT_MS)
+    expect(page.locator("#rag-documents")).to_contain_text("harbour-notice.txt")
+    ask(page, "Who is the captain of the ferry?")
+    expect(page.locator("#rag-chat").get_by_text("Ines Carvalho").first).to_be_visible(
+        timeout=WAIT_MS
+    )
