@@ -10,11 +10,13 @@ a name, number or date that the best sentences do not hold.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from rag.candidates import NAME, Candidate, capitalised_words, find_candidates
+from rag.chunk import sentence_spans
 from rag.cite import cite
 from rag.evidence import Evidence, EvidenceScorer
 from rag.lexical import fold
@@ -30,6 +32,14 @@ MIN_MATCH = 0.5
 CANDIDATE_SENTENCES = 5  # evidence sentences searched for a short answer
 MIN_FIT = 0.4  # a short answer's surroundings must match the question this well
 QUOTE_MATCH = 0.6  # a name question whose sentence holds no name is quoted above this
+_AGENT_KINDS = {"who", "which", "list"}
+# A sentence that opens on a consequence gives the effect; its cause is before it.
+_CONSEQUENCE = re.compile(
+    r"(d[’']où|c[’']est pourquoi|donc|par conséquent|hence|therefore|that is why|this is why"
+    r"|as a result)\b",
+    re.IGNORECASE,
+)
+_OF = re.compile(r"(?:\b(?:de|du|des|of)(?:\s+(?:la|le|les|the))?\s+|\bd[’']|\bde\s+l[’'])$", re.I)
 SAME_AS_QUESTION = 0.9  # a candidate matching a question word this well is that word
 
 
@@ -79,6 +89,8 @@ class ExtractiveAnswerer:
             return abstention(question, documents)
         best = evidence[0]
         if not question.expects:
+            if question.kind == "why" and _CONSEQUENCE.match(best.sentence.text):
+                best = _with_sentence_before(best)  # "Hence ...": the cause comes before
             return _quote(question, best, documents)
         found = [
             (e, chosen, fit)
@@ -108,6 +120,7 @@ def _short_answer(
         c
         for c in find_candidates(sentence.text, set(question.expects), known)
         if not _in_question(c, question, matcher)
+        and not (question.kind in _AGENT_KINDS and _is_complement(sentence.text, c))
     ]
     if question.kind == "list":
         names = [c for c in candidates if c.kind == NAME]
@@ -117,6 +130,25 @@ def _short_answer(
         return [], 0.0
     best = max(range(len(candidates)), key=lambda i: fits[i])
     return [candidates[best]], fits[best]
+
+
+def _with_sentence_before(evidence: Evidence) -> Evidence:
+    """``evidence`` extended back over the sentence before it in its passage."""
+    sentence = evidence.sentence
+    chunk = sentence.passage.chunk
+    local = sentence.start - chunk.start
+    before = [s for s, e in sentence_spans(chunk.text, chunk.language) if e <= local]
+    if not before:
+        return evidence
+    start = chunk.start + before[-1]
+    text = chunk.text[before[-1] : sentence.end - chunk.start]
+    return replace(evidence, sentence=replace(sentence, start=start, text=text))
+
+
+def _is_complement(sentence: str, candidate: Candidate) -> bool:
+    """A name governed by "of" ("la présidence de l’OTSC", "alliés de Moscou")
+    qualifies another noun: it is not who did something, nor an item of a list."""
+    return bool(_OF.search(sentence[: candidate.start]))
 
 
 def _context_fit(sentence: str, candidates: list[Candidate], i: int, matcher: TermMatcher) -> float:

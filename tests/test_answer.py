@@ -57,6 +57,8 @@ def test_the_french_question_gets_the_french_name(article_assistant: Assistant) 
         ("On what date did the Kremlin call for dialogue?", "Wednesday 5 January 2022"),
         ("Où les parachutistes ont-ils été déployés ?", "Almaty"),
         ("What is the name of the Kazakh president?", "Kassim-Jomart Tokaïev"),
+        # "de l’OTSC" qualifies "la présidence": the agent is l’Arménie.
+        ("Qui a confirmé ce matin sa participation à l’opération ?", "Arménie"),
     ],
 )
 def test_short_answers_in_the_askers_language(
@@ -191,3 +193,11 @@ def test_concurrent_questions_get_the_same_answers_as_one_at_a_time(
     with ThreadPoolExecutor(max_workers=16) as pool:
         together = list(pool.map(lambda i: article_assistant.ask(questions[i % 4]), range(80)))
     assert all(a.answer == alone[a.question] for a in together)
+
+
+def test_a_why_answer_brings_the_cause_before_a_hence(article_assistant: Assistant) -> None:
+    answer = article_assistant.ask("Why were Russian forces called in?")
+    [citation] = answer.citations
+    assert citation.quote.startswith("Les forces de sécurité kazakhes ont été dépassées")
+    assert citation.quote.endswith("D’où le recours aux forces russes et de l’OTSC.")
+    assert_verified(answer)
