@@ -1,0 +1,7 @@
+"""`python -m bench` is `rag bench`: measure speed, memory and disk at growing sizes."""
+
+import sys
+
+from rag.bench import main
+
+sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,193 @@
+"""Deterministic news-like haystacks for the benchmark, with the real article planted.
+
+The filler is written from sentence templates in French and English whose
+slots take names from Babel's CLDR data (countries, months, weekdays) and
+short word lists, under a fixed seed: the same size gives the same files on
+every machine, and no data set is downloaded. Its sentences talk about
+countries, ministers, organisations and figures, as news does, so the
+article's questions meet plausible distractors (other countries' crises,
+other presidents, other counts of injured), but no filler sentence repeats
+the article's own words: a gold evidence string found in the top passages
+can only come from the article itself.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+
+# Characters a 500/100 chunk advances by on average; only used to size a
+# corpus, the benchmark reports the passages actually indexed.
+CHARACTERS_PER_PASSAGE = 420
+FILES_PER_FOLDER = 1000
+FRENCH_SHARE = 0.6
+
+_FIRST = (
+    "Amina Bruno Chen Daria Elif Farid Greta Hugo Ines Jonas Karim Lena Marco Nadia Olga "
+    "Pablo Rania Sami Tomas Ulla Victor Yasmin Zoran Aline Boris Clara Diego Emma Igor Leila"
+).split()
+_LAST = (
+    "Moreau Keller Novak Haddad Rossi Silva Dubois Weber Petrov Nakamura Garcia Lindqvist "
+    "Mensah Okafor Kowalski Laurent Schmidt Yilmaz Fontaine Ivanova Costa Berger Mercier Roy"
+).split()
+_CITIES = (
+    "Paris Berlin Madrid Dakar Nairobi Tokyo Lima Oslo Lyon Genève Montréal Tunis Hanoï "
+    "Bamako Quito Riga Porto Turin Gdansk Cork Abidjan Rabat Manille Valparaiso"
+).split()
+_ORGS = {
+    "fr": ["l’ONU", "l’OTAN", "l’Union européenne", "l’OMS", "le FMI", "la Banque mondiale",
+           "l’OSCE", "l’Union africaine", "l’OCDE", "l’Unesco"],
+    "en": ["the UN", "NATO", "the European Union", "the WHO", "the IMF", "the World Bank",
+           "the OSCE", "the African Union", "the OECD", "UNESCO"],
+}  # fmt: skip
+_ROLES = {
+    "fr": ["le ministre des Finances", "la ministre de la Santé", "le porte-parole du "
+           "gouvernement", "la maire", "le président du Parlement", "la Première ministre",
+           "le chef de la diplomatie", "la gouverneure de la banque centrale"],
+    "en": ["the finance minister", "the health minister", "the government spokesman",
+           "the mayor", "the speaker of parliament", "the prime minister",
+           "the foreign minister", "the central bank governor"],
+}  # fmt: skip
+_TOPICS = {
+    "fr": ["la réforme des retraites", "le prix de l’électricité", "la sécheresse",
+           "la grève des transports", "le budget de l’État", "la vaccination",
+           "les inondations", "le chômage des jeunes", "la construction d’un barrage",
+           "les élections régionales", "le trafic de drogue", "la pêche côtière"],
+    "en": ["the pension reform", "electricity prices", "the drought", "the transport strike",
+           "the state budget", "vaccination", "the floods", "youth unemployment",
+           "the construction of a dam", "the regional elections", "drug trafficking",
+           "coastal fishing"],
+}  # fmt: skip
+_TEMPLATES = {
+    "fr": [
+        "{Role} de {country}, {person}, a annoncé {date} un plan consacré à {topic}.",
+        "Selon {org}, {number} personnes sont concernées par {topic} à {city}.",
+        "À {city}, {number} habitants ont manifesté contre {topic} malgré la pluie.",
+        "{person}, qui dirige l’opposition, juge que {topic} coûtera {number} millions d’euros.",
+        "Les négociations entre {country} et {country2} sur {topic} reprendront {date}.",
+        "{org} a salué les efforts de {country}, tout en demandant plus de transparence.",
+        "Le bilan fait état de {number} personnes blessées et de {small} disparus à {city}.",
+        "« Nous ne céderons pas », a déclaré {person} devant la presse à {city}.",
+        "La délégation de {country} est arrivée {date} à {city} pour discuter de {topic}.",
+        "Des experts de {org} estiment que {topic} touchera d’abord les zones rurales.",
+        "Le gouvernement de {country} a débloqué {number} millions pour {topic}.",
+        "{Role}, {person}, a démissionné après des critiques sur {topic}.",
+        "Une enquête publiée {date} montre que {small} % des sondés s’inquiètent de {topic}.",
+        "Les syndicats de {city} appellent à une nouvelle journée de mobilisation {date}.",
+    ],
+    "en": [
+        "{Role} of {country}, {person}, announced a plan on {topic} on {date}.",
+        "According to {org}, {number} people are affected by {topic} in {city}.",
+        "In {city}, {number} residents protested against {topic} despite the rain.",
+        "{person}, who leads the opposition, says {topic} will cost {number} million dollars.",
+        "Talks between {country} and {country2} on {topic} will resume on {date}.",
+        "{Org} praised the efforts of {country} while asking for more transparency.",
+        "The provisional toll stands at {number} injured and {small} missing in {city}.",
+        "“We will not give in,” {person} told reporters in {city}.",
+        "The delegation of {country} arrived in {city} on {date} to discuss {topic}.",
+        "Experts at {org} expect {topic} to hit rural areas first.",
+        "The government of {country} released {number} million for {topic}.",
+        "{Role}, {person}, resigned after criticism over {topic}.",
+        "A survey published on {date} shows that {small}% of respondents worry about {topic}.",
+        "Unions in {city} are calling for another day of action on {date}.",
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A generated folder of documents, the article among them."""
+
+    root: Path
+    documents: int
+    characters: int
+    needle: Path
+
+
+class NewsWriter:
+    """Writes news-like documents in French or English from a seeded generator."""
+
+    def __init__(self, seed: int) -> None:
+        self._random = random.Random(seed)
+        self._countries = {language: _countries(language) for language in _TEMPLATES}
+        self._calendar = {language: _calendar(language) for language in _TEMPLATES}
+
+    def document(self) -> tuple[str, str]:
+        """(language, text): a headline line, then paragraphs of sentences."""
+        language = "fr" if self._random.random() < FRENCH_SHARE else "en"
+        sentences = [self.sentence(language) for _ in range(self._random.randint(15, 40))]
+        paragraphs = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
+        headline = self.sentence(language).rstrip(".")
+        return language, "\n".join([headline, *paragraphs]) + "\n"
+
+    def sentence(self, language: str) -> str:
+        pick = self._random.choice
+        template = pick(_TEMPLATES[language])
+        role, org = pick(_ROLES[language]), pick(_ORGS[language])
+        return template.format(
+            Role=role[:1].upper() + role[1:],
+            org=org,
+            Org=org[:1].upper() + org[1:],
+            country=pick(self._countries[language]),
+            country2=pick(self._countries[language]),
+            person=f"{pick(_FIRST)} {pick(_LAST)}",
+            city=pick(_CITIES),
+            topic=pick(_TOPICS[language]),
+            number=f"{self._random.randint(20, 9000)}",
+            small=self._random.randint(2, 60),
+            date=self._date(language),
+        )
+
+    def _date(self, language: str) -> str:
+        weekdays, months = self._calendar[language]
+        day, month = self._random.randint(1, 28), self._random.choice(months)
+        weekday, year = (
+            self._random.choice(weekdays),
+            self._random.randint(2010, 2021),
+        )  # never the article's year
+        return f"{weekday} {day} {month} {year}" if language == "fr" else f"{weekday} {day} {month}"
+
+
+def build_corpus(root: Path, passages: int, needle: Path, seed: int = 8) -> Corpus:
+    """About ``passages`` passages of filler under ``root``, ``needle`` copied
+    among them at a seeded position. ``root`` is emptied first."""
+    shutil.rmtree(root, ignore_errors=True)
+    writer = NewsWriter(seed)
+    target = max(1, passages * CHARACTERS_PER_PASSAGE - len(needle.read_text(encoding="utf-8")))
+    slot = random.Random(seed).randint(0, max(0, target // 2500))
+    written = characters = 0
+    planted: Path | None = None
+    while characters < target or planted is None:
+        folder = root / f"d{written // FILES_PER_FOLDER:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if written == slot:
+            planted = folder / needle.name
+            shutil.copy(needle, planted)
+        else:
+            language, text = writer.document()
+            (folder / f"{written:06d}.{language}.txt").write_text(text, encoding="utf-8")
+            characters += len(text)
+        written += 1
+    return Corpus(root, written, characters, planted)
+
+
+def _countries(language: str) -> list[str]:
+    """Country names of CLDR in ``language`` (two-letter codes, no groupings)."""
+    names = Locale(language).territories
+    return sorted(n for code, n in names.items() if len(code) == 2 and code not in _NOT_COUNTRY)
+
+
+def _calendar(language: str) -> tuple[list[str], list[str]]:
+    """Weekday and month names of CLDR in ``language``."""
+    locale = Locale(language)
+    weekdays = list(locale.days["format"]["wide"].values())
+    months = list(locale.months["format"]["wide"].values())
+    return weekdays, months
+
+
+# CLDR codes that are groupings or placeholders, not countries.
+_NOT_COUNTRY = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}
