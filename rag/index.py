@@ -10,7 +10,6 @@ One process indexes at a time (a file lock in the index folder).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +18,7 @@ from filelock import FileLock, Timeout
 
 from rag.chunk import chunk_document
 from rag.errors import IndexLockedError, LoadError
-from rag.load import discover, load_document
+from rag.load import discover, file_sha256, load_document
 from rag.records import Chunk, FileReport, IndexReport
 from rag.settings import Settings
 from rag.store import ChunkStore, chunk_metadata
@@ -76,9 +75,9 @@ def _index_file(path: Path, store: ChunkStore, settings: Settings, signature: st
     source = str(path)
     stored = store.metadata_of(source)
     try:
-        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as error:
-        return FileReport(source, "skipped", f"cannot read: {error.strerror or error}")
+        sha256 = file_sha256(path)
+    except LoadError as error:
+        return FileReport(source, "skipped", str(error))
     if stored and all(
         m.get("file_sha256") == sha256 and m.get("chunking") == signature for m in stored.values()
     ):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
+import logging
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +21,9 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
+# A 32 MB text is some 60,000 chunks, minutes of embedding; a bigger file is
+# more likely a dump than a document. Above the web upload cap (20 MB).
+MAX_FILE_MB = 32
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -61,11 +67,38 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield path
 
 
+def check_file(path: Path) -> None:
+    """LoadError unless ``path`` is a regular file of at most MAX_FILE_MB, so
+    that nothing reads a pipe, a device or a huge file."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise LoadError("symlink loop") from error
+        raise LoadError(f"cannot read: {error.strerror or error}") from error
+    if not stat.S_ISREG(info.st_mode):
+        raise LoadError("not a regular file (a pipe, device or socket)")
+    size_mb = info.st_size / 2**20
+    if size_mb > MAX_FILE_MB:
+        raise LoadError(f"too large ({size_mb:.0f} MB; the limit is {MAX_FILE_MB} MB)")
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of the file's bytes, read in blocks (after check_file)."""
+    check_file(path)
+    try:
+        with path.open("rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError as error:
+        raise LoadError(f"cannot read: {error.strerror or error}") from error
+
+
 def load_document(path: Path) -> Document:
     """Read one file into a Document; LoadError says why it cannot be used."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise LoadError(f"unsupported file type {suffix or '(none)'}")
+    check_file(path)
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -119,6 +152,9 @@ def _read_pdf(path: Path) -> tuple[str, str]:
     from pypdf import PdfReader  # imported here: only PDF needs it
     from pypdf.errors import PyPdfError
 
+    # pypdf logs each repair of a damaged file; the reason a file is skipped
+    # is said once, by the LoadError.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(path)
         pages = [page.extract_text() or "" for page in reader.pages]
