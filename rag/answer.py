@@ -45,11 +45,29 @@ SAME_AS_QUESTION = 0.9  # a candidate matching a question word this well is that
 
 @dataclass(frozen=True)
 class Draft:
-    """What an answerer produces; the Assistant adds passages and timings."""
+    """What an answerer produces; the Assistant adds passages and timings.
+
+    ``short`` is the short answer alone (a name, number or date) when there is
+    one; ``mode`` names the answerer that wrote it when it is not the one
+    configured (a fallback), ``note`` says why, and ``unverified`` lists the
+    sentences a verifier removed, each with its reason.
+    """
 
     text: str
     abstained: bool
     citations: list[Citation]
+    short: str = ""
+    mode: str | None = None
+    note: str = ""
+    unverified: tuple[Unverified, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unverified:
+    """A generated sentence that failed verification, and why."""
+
+    sentence: str
+    reason: str
 
 
 class Answerer(Protocol):
@@ -82,9 +100,21 @@ class ExtractiveAnswerer:
         yield self.answer(question, passages, documents)
 
     def answer(self, question: Question, passages: list[Passage], documents: int) -> Draft:
+        evidence, matcher = self.evidence(question, passages)
+        return self.answer_from(question, evidence, matcher, documents)
+
+    def evidence(
+        self, question: Question, passages: list[Passage]
+    ) -> tuple[list[Evidence], TermMatcher]:
+        """The sentences that support an answer, best first (none: abstain),
+        and the matcher that aligned them with the question."""
         ranking = self._scorer.rank(question, passages)
-        matcher = ranking.matcher
-        evidence = [e for e in ranking.evidence if _supports(question, e)]
+        return [e for e in ranking.evidence if _supports(question, e)], ranking.matcher
+
+    def answer_from(
+        self, question: Question, evidence: list[Evidence], matcher: TermMatcher, documents: int
+    ) -> Draft:
+        """The short answer and quote that ``evidence`` gives, or an abstention."""
         if not evidence:
             return abstention(question, documents)
         best = evidence[0]
@@ -103,7 +133,8 @@ class ExtractiveAnswerer:
             language = chosen_evidence.sentence.passage.chunk.language
             short = ", ".join(dict.fromkeys(render(c, language, question.language) for c in chosen))
             says = _says(question, chosen_evidence, documents)
-            return _draft(f"{short[:1].upper()}{short[1:]} [1]. {says}", chosen_evidence)
+            text = f"{short[:1].upper()}{short[1:]} [1]. {says}"
+            return replace(_draft(text, chosen_evidence), short=short)
         if NAME in question.expects and best.match >= QUOTE_MATCH:
             # A "who"/"which" answer need not be a proper name ("l’armée de l’air russe").
             return _quote(question, best, documents)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +19,17 @@ from langchain_core.embeddings import Embeddings
 from rag.answer import Answerer, Draft, ExtractiveAnswerer, TopPassageAnswerer
 from rag.cite import keep_cited
 from rag.embed import load_embeddings, model_id
-from rag.errors import QuestionError
+from rag.errors import LLMUnavailableError, QuestionError
 from rag.evidence import EvidenceScorer
+from rag.generate import GenerativeAnswerer
 from rag.index import index_lock, index_paths
+from rag.llm import load_chat_model
 from rag.question import Message, analyse
 from rag.records import Answer, IndexReport, Passage
 from rag.retrieve import HybridRetriever, PassageRetriever, Retrieval
 from rag.settings import Settings
 from rag.store import ChunkStore, chroma_client
+from rag.verify import ClaimVerifier
 
 MAX_QUESTION_CHARS = 2000
 
@@ -61,11 +65,23 @@ class Assistant:
     def answerer(self) -> Answerer:
         with self._opening:
             if self._answerer is None:
-                if self.settings.mode == "top-passage":
-                    self._answerer = TopPassageAnswerer()
-                else:
-                    self._answerer = ExtractiveAnswerer(EvidenceScorer(self.embeddings))
+                self._answerer = self._make_answerer()
             return self._answerer
+
+    def _make_answerer(self) -> Answerer:
+        if self.settings.mode == "top-passage":
+            return TopPassageAnswerer()
+        scorer = EvidenceScorer(self.embeddings)
+        extractive = ExtractiveAnswerer(scorer)
+        if self.settings.mode == "extractive":
+            return extractive
+        verifier = ClaimVerifier() if self.settings.verify else None
+        try:
+            chat = load_chat_model(self.settings)
+        except LLMUnavailableError as error:
+            return GenerativeAnswerer(extractive, None, verifier, unavailable=str(error))
+        in_process = not self.settings.llm_base_url
+        return GenerativeAnswerer(extractive, chat, verifier, serial=in_process)
 
     def ask(
         self, question: str, history: Sequence[Message] | None = None, k: int | None = None
@@ -97,7 +113,9 @@ class Assistant:
                 abstained=event.abstained,
                 citations=event.citations,
                 passages=retrieval.passages,
-                mode=answerer.mode,
+                mode=event.mode or answerer.mode,
+                note=event.note,
+                unverified=[asdict(u) for u in event.unverified],
                 language=analysed.language,
                 timings_ms={
                     "retrieve": round((answering - started) * 1000, 2),

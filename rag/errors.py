@@ -33,6 +33,10 @@ class ChromaUnavailableError(RagError):
     """The configured Chroma server cannot be reached."""
 
 
+class IndexWriteError(RagError):
+    """The index cannot be written (disk full, file size limit); it keeps its last state."""
+
+
 class ModelLoadError(RagError):
     """The configured embedding model cannot be loaded offline."""
 
@@ -43,3 +47,7 @@ class QuestionError(RagError):
 
 class EvalSetError(RagError):
     """The eval set or its floors file is missing or malformed."""
+
+
+class LLMUnavailableError(RagError):
+    """The configured LLM cannot be loaded or reached (answers fall back to extractive)."""

@@ -124,3 +124,39 @@ def _calendar_words(source: str, target: str) -> dict[str, str]:
         for key, name in getattr(src, field)["format"]["wide"].items():
             words[fold(name)] = getattr(dst, field)["format"]["wide"][key]
     return words
+
+
+def known_names(languages: tuple[str, ...]) -> set[str]:
+    """Folded country and language names in any of ``languages``."""
+    return {name for language in languages for name in _names(language)}
+
+
+def translations(folded_name: str, languages: tuple[str, ...]) -> set[str]:
+    """The folded names of the same country or language in ``languages``
+    ("armenia" -> {"armenie", "armenia", ...}); empty for any other word."""
+    found = set()
+    for source in languages:
+        key = _names(source).get(folded_name)
+        if key is None:
+            continue
+        kind, code = key
+        for target in languages:
+            locale = _locale(target)
+            name = getattr(locale, kind).get(code) if locale else None
+            if name:
+                found.add(fold(str(name)))
+    return found
+
+
+@lru_cache(maxsize=16)
+def calendar_keys(languages: tuple[str, ...]) -> dict[str, str]:
+    """Folded month and weekday names of ``languages`` -> a language-free key."""
+    keys: dict[str, str] = {}
+    for language in languages:
+        locale = _locale(language)
+        if locale is None:
+            continue
+        for field in ("months", "days"):
+            for number, name in getattr(locale, field)["format"]["wide"].items():
+                keys[fold(name)] = f"{field}:{number}"
+    return keys

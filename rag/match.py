@@ -66,7 +66,7 @@ class TermMatcher:
             self._scores = np.clip((csls - FLOOR) / (CEILING - FLOOR), 0.0, 1.0)
         for i, term in enumerate(terms):
             for word, j in self._index.items():
-                if _same_word(term, word):
+                if same_word(term, word):
                     self._scores[i, j] = 1.0
 
     def score(self, term_index: int, word: str) -> float:
@@ -106,7 +106,7 @@ class TermMatcher:
         return total / len(self.terms)
 
 
-def _same_word(a: str, b: str) -> bool:
+def same_word(a: str, b: str) -> bool:
     fa, fb = fold(a), fold(b)
     if fa == fb or (len(fa) >= 5 and len(fb) >= 5 and fa[:5] == fb[:5]):
         return True

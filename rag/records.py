@@ -118,7 +118,12 @@ class Citation:
 
 @dataclass
 class Answer:
-    """An answer with its citations, the passages it drew on, and timings."""
+    """An answer with its citations, the passages it drew on, and timings.
+
+    ``mode`` is the answerer that wrote it; ``note`` says why, when it is not
+    the configured one (an LLM unavailable or unverifiable); ``unverified``
+    lists the generated sentences a verifier removed, with their reasons.
+    """
 
     question: str
     answer: str
@@ -128,6 +133,8 @@ class Answer:
     mode: str
     language: str
     timings_ms: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+    unverified: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,4 +154,6 @@ class Answer:
             "mode": self.mode,
             "language": self.language,
             "timings_ms": self.timings_ms,
+            "note": self.note,
+            "unverified": self.unverified,
         }

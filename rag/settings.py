@@ -40,13 +40,35 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(
         100, ge=0, description="Characters of whole sentences repeated between chunks."
     )
-    mode: Literal["extractive", "top-passage"] = Field(
+    mode: Literal["extractive", "llm", "top-passage"] = Field(
         "extractive",
         description=(
-            "Answerer: 'extractive' (evidence sentences, abstains) or 'top-passage' "
-            "(the naive baseline: the best passage is the answer)."
+            "Answerer: 'extractive' (evidence sentences, abstains), 'llm' (a local or "
+            "OpenAI-compatible LLM phrases the evidence, every claim verified) or "
+            "'top-passage' (the naive baseline: the best passage is the answer)."
         ),
     )
+    llm_model_path: Path | None = Field(
+        None, description="GGUF file for llama.cpp in-process (mode llm); see `rag models`."
+    )
+    llm_base_url: str | None = Field(
+        None,
+        description="OpenAI-compatible server (Ollama, vLLM, llama.cpp server), e.g. "
+        "http://127.0.0.1:11434/v1; used instead of llm_model_path when set.",
+    )
+    llm_model: str = Field("default", description="Model name sent to the server.")
+    llm_api_key: SecretStr | None = Field(
+        None, description="API key of the server (unset: none needed)."
+    )
+    llm_max_tokens: int = Field(120, ge=8, description="Longest generated answer, in tokens.")
+    llm_context: int = Field(2048, ge=256, description="llama.cpp context window, in tokens.")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for the LLM server.")
+    verify: bool = Field(
+        True,
+        description="Check every generated claim against its cited source (off only "
+        "to measure what the verifier catches).",
+    )
+    models_dir: Path = Field(Path("models"), description="Where `rag models` assembles GGUFs.")
     top_k: int = Field(5, ge=1, le=100, description="Passages returned per question.")
     fetch_k: int = Field(
         20, ge=1, description="Candidates taken from each retriever before fusion."

@@ -1,0 +1,170 @@
+"""Check a generated answer claim by claim against the sources it cites.
+
+A small LLM phrases well and invents easily, so nothing it writes reaches the
+reader unchecked. Each sentence must cite at least one of the numbered sources
+it was given, and every name, number and date in it must be found in the
+sources it cites, tolerant of language, accents and spelling (Armenia ~
+Arménie, Tokayev ~ Tokaïev, twelve ~ douze ~ 12). A sentence that fails is
+removed, with its reason. A wrong pairing made only of the source's own words
+("Russia chairs the CSTO" against a source saying Armenia does) passes that
+check, so the answer must also give the short answer that the extractive
+answerer found in the same evidence, when it found one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+
+from rag.answer import Unverified
+from rag.candidates import (
+    APPROXIMATE_WORDS,
+    DATE,
+    NAME,
+    NUMBER,
+    Candidate,
+    capitalised_words,
+    find_candidates,
+    number_value,
+    strip_elision,
+)
+from rag.cite import sentences
+from rag.lexical import STOPWORDS, fold
+from rag.localize import calendar_keys, known_names, translations
+from rag.match import same_word
+
+SIMILAR_SPELLING = 0.8  # difflib ratio above which two folded words are one name
+_MARKER = re.compile(r"\s?\[(\d+)\]")
+_NUMERIC = re.compile(r"\d+")
+_WORD = re.compile(r"[\w’'-]+")
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The sentences that passed, in order, and those removed with their reasons."""
+
+    kept: list[str]
+    removed: list[Unverified]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.kept)
+
+
+class ClaimVerifier:
+    """Verifies generated sentences against numbered source texts."""
+
+    def __init__(self, languages: tuple[str, ...] = ("en", "fr")) -> None:
+        self._names = known_names(languages)
+        self._languages = languages
+
+    def verify(self, text: str, sources: dict[int, str], expected: str = "") -> Verification:
+        """Check ``text`` against ``sources`` (number -> quoted text); when the
+        extractive answer ``expected`` is given, the kept text must state it."""
+        kept: list[str] = []
+        removed: list[Unverified] = []
+        for sentence in sentences(text):
+            reason = self._problem(sentence, sources)
+            if reason:
+                removed.append(Unverified(sentence, reason))
+            else:
+                kept.append(sentence)
+        if kept and expected and not self._states(" ".join(kept), expected):
+            reason = f"does not give the answer the sources hold ({expected})"
+            return Verification([], removed + [Unverified(s, reason) for s in kept])
+        return Verification(kept, removed)
+
+    def _problem(self, sentence: str, sources: dict[int, str]) -> str:
+        """Why ``sentence`` cannot be shown, or "" when it is supported."""
+        cited = [int(n) for n in _MARKER.findall(sentence)]
+        if not cited:
+            return "cites no source"
+        unknown = sorted(set(cited) - set(sources))
+        if unknown:
+            return f"cites [{unknown[0]}], which is not one of the sources"
+        claim_text = _MARKER.sub("", sentence)
+        evidence = " ".join(sources[n] for n in dict.fromkeys(cited))
+        for claim in self._claims(claim_text, evidence):
+            if not self._supported(claim, evidence):
+                return f"{claim.text!r} is not in the cited source"
+        return ""
+
+    def _claims(self, sentence: str, evidence: str) -> list[Candidate]:
+        """Names, numbers and dates of ``sentence``. A capitalised first word is
+        a name when it is written so in the evidence or is a country or
+        language name ("Russia chairs ...")."""
+        acronyms = {fold(w) for w in _WORD.findall(sentence) if w.isupper() and len(w) > 1}
+        known = capitalised_words(evidence) | capitalised_words(sentence) | self._names | acronyms
+        return find_candidates(sentence, {NAME, NUMBER, DATE}, known)
+
+    def _supported(self, claim: Candidate, evidence: str) -> bool:
+        if claim.kind == NUMBER:
+            return _numbers(claim.text) <= _numbers_of(evidence)
+        if claim.kind == DATE:
+            return self._date_parts(claim.text) <= self._date_parts(evidence)
+        return self._name_found(claim.text, evidence)
+
+    def _name_found(self, name: str, evidence: str) -> bool:
+        """Every word of ``name`` is in ``evidence``: same spelling (folded),
+        close spelling, or a CLDR country or language name in another language
+        (Russian ~ russes). Not word embeddings: they put Putin next to russes."""
+        words = [w for w in _WORD.findall(strip_elision(name)) if fold(w) not in STOPWORDS]
+        found = {strip_elision(w) for w in _WORD.findall(evidence)}
+        return all(self._word_found(w, found) for w in words)
+
+    def _word_found(self, word: str, found: set[str]) -> bool:
+        if any(same_word(word, other) for other in found):  # Arménie, CSTO / OTSC
+            return True
+        variants = {fold(word)} | translations(fold(word), self._languages)
+        return any(
+            difflib.SequenceMatcher(None, variant, fold(other)).ratio() >= SIMILAR_SPELLING
+            for variant in variants
+            for other in found
+            if abs(len(other) - len(variant)) <= 3
+        )
+
+    def _states(self, text: str, expected: str) -> bool:
+        """Whether ``text`` gives each part of the short answer ``expected``."""
+        return all(self._supported(part, text) for part in _as_candidates(expected, self._names))
+
+    def _date_parts(self, text: str) -> set[str]:
+        """Digits and month/day names (as language-free keys) of ``text``."""
+        parts = set(_NUMERIC.findall(text))
+        keys = calendar_keys(self._languages)
+        parts |= {keys[fold(w)] for w in _WORD.findall(text) if fold(w) in keys}
+        return parts
+
+
+def _as_candidates(expected: str, names: set[str]) -> list[Candidate]:
+    """The parts of a short answer ("Armenia", "353", "5 January 2022")."""
+    parts = []
+    for part in (p.strip() for p in expected.split(",")):
+        found = find_candidates(part, {DATE, NUMBER, NAME}, names | {fold(w) for w in part.split()})
+        parts.append(found[0] if found else Candidate(NAME, part, 0, len(part)))
+    return parts
+
+
+def _numbers(text: str) -> set[str]:
+    """Values a number claim denotes; an approximate one ("dozens") only its
+    order of magnitude, so "des dizaines" supports "dozens"."""
+    values = set()
+    for match in re.finditer(r"\d[\d \u00a0\u202f,.]*\d|\d|[^\W\d_]+", text):
+        token = match.group()
+        value = number_value(token.strip())
+        if value is None:
+            continue
+        if fold(token) in APPROXIMATE_WORDS:
+            values.add(f"~{int(math.log10(value))}")
+        else:
+            values.add(str(value))
+    return values
+
+
+def _numbers_of(evidence: str) -> set[str]:
+    return {
+        value
+        for candidate in find_candidates(evidence, {NUMBER, DATE}, set())
+        for value in _numbers(candidate.text)
+    }

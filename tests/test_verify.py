@@ -1,0 +1,90 @@
+"""The claim verifier on hand-written good and bad answers, English and French."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.verify import ClaimVerifier
+
+ARMENIA = (
+    "Toutefois, l’Arménie, qui assure actuellement la présidence de l’OTSC, a confirmé "
+    "ce matin sa participation à cette opération de stabilisation."
+)
+TOLL = "Les troubles ont fait au moins 26 morts et 353 blessés, selon les autorités."
+PRESIDENT = "Le président Kassim-Jomart Tokaïev a demandé l’aide de l’OTSC mercredi 5 janvier."
+SOURCES = {1: ARMENIA, 2: TOLL, 3: PRESIDENT}
+
+
+@pytest.fixture(scope="module")
+def verifier() -> ClaimVerifier:
+    return ClaimVerifier()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Armenia currently chairs the CSTO [1].",
+        "L’Arménie assure la présidence de l’OTSC [1].",
+        "At least 26 people were killed and 353 injured [2].",
+        "President Tokayev asked the CSTO for help on Wednesday 5 January [3].",
+        "Armenia chairs the CSTO [1], and 353 people were injured [2].",
+    ],
+)
+def test_supported_sentences_are_kept(verifier: ClaimVerifier, answer: str) -> None:
+    verification = verifier.verify(answer, SOURCES)
+    assert verification.kept == [answer]
+    assert verification.removed == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("Armenia chairs the CSTO.", "cites no source"),
+        ("Armenia chairs the CSTO [4].", "cites [4], which is not one of the sources"),
+        ("At least 40 people were killed [2].", " 40' is not in the cited source"),
+        ("Vladimir Putin chairs the CSTO [1].", "'Putin' is not in the cited source"),
+        ("Tokayev asked for help on 7 January [3].", "is not in the cited source"),
+        ("PWNED [1].", "'PWNED' is not in the cited source"),
+        ("Kazakhstan has 19 million inhabitants [2].", "is not in the cited source"),
+        # The right name, but cited to a source that does not hold it.
+        ("Armenia chairs the CSTO [2].", "'Armenia' is not in the cited source"),
+    ],
+)
+def test_unsupported_sentences_are_removed_with_their_reason(
+    verifier: ClaimVerifier, answer: str, reason: str
+) -> None:
+    verification = verifier.verify(answer, SOURCES)
+    assert verification.kept == []
+    [removed] = verification.removed
+    assert removed.sentence == answer
+    assert reason in removed.reason
+
+
+def test_only_the_failing_sentence_is_removed(verifier: ClaimVerifier) -> None:
+    answer = "Armenia chairs the CSTO [1]. It has 3 million inhabitants [1]."
+    verification = verifier.verify(answer, SOURCES)
+    assert verification.text == "Armenia chairs the CSTO [1]."
+    assert [r.sentence for r in verification.removed] == ["It has 3 million inhabitants [1]."]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Russia chairs the CSTO [1].",  # Russia is not in [1]: caught as a claim
+        "The CSTO is chaired by its members [1].",  # no name at all
+        "Le Kazakhstan préside l’OTSC [1].",
+    ],
+)
+def test_a_wrong_pairing_is_caught_by_the_extractive_answer(
+    verifier: ClaimVerifier, answer: str
+) -> None:
+    sources = {1: ARMENIA + " La Russie et le Kazakhstan sont membres de l’OTSC."}
+    verification = verifier.verify(answer, sources, expected="Armenia")
+    assert verification.kept == []
+    assert verification.removed
+
+
+def test_the_expected_answer_may_be_written_in_either_language(verifier: ClaimVerifier) -> None:
+    for answer in ("Armenia chairs the CSTO [1].", "C’est l’Arménie [1]."):
+        assert verifier.verify(answer, SOURCES, expected="Arménie").kept == [answer]
+    assert verifier.verify("353 people were injured [2].", SOURCES, expected="353").kept
