@@ -6,7 +6,7 @@ import re
 
 from rag.records import Citation, Passage
 
-_MARKER = re.compile(r"\s?\[(\d+)\]")
+MARKER = re.compile(r"\s?\[(\d+)\]")
 _SENTENCE_END_CHARS = ".!?…”»"
 # Markers (and a final stop) that belong to the sentence before them.
 _TRAILING = re.compile(r"(?:(?:\s?\[\d+\])+\.?)?")
@@ -27,10 +27,10 @@ def keep_cited(text: str, citations: list[Citation]) -> str:
     valid = {c.n for c in citations}
     kept = []
     for sentence in sentences(text):
-        markers = {int(n) for n in _MARKER.findall(sentence)}
+        markers = {int(n) for n in MARKER.findall(sentence)}
         if markers & valid:
             kept.append(
-                _MARKER.sub(lambda m: m.group() if int(m.group(1)) in valid else "", sentence)
+                MARKER.sub(lambda m: m.group() if int(m.group(1)) in valid else "", sentence)
             )
     return " ".join(kept)
 

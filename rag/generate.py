@@ -23,7 +23,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from rag.answer import Draft, ExtractiveAnswerer
-from rag.cite import cite, sentences
+from rag.cite import MARKER, cite, sentences
 from rag.evidence import Sentence
 from rag.question import Question
 from rag.records import Passage
@@ -114,7 +114,8 @@ class GenerativeAnswerer:
         if not verification.kept:
             note = "the LLM's answer did not pass verification; the extractive answer is shown"
             return replace(_fallback(extractive, note), unverified=tuple(verification.removed))
-        citations = [cite(s.n, s.passage, s.start, s.end) for s in sources]
+        used = {int(n) for n in MARKER.findall(verification.text)}
+        citations = [cite(s.n, s.passage, s.start, s.end) for s in sources if s.n in used]
         return Draft(
             verification.text,
             abstained=False,

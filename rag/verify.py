@@ -30,13 +30,12 @@ from rag.candidates import (
     number_value,
     strip_elision,
 )
-from rag.cite import sentences
+from rag.cite import MARKER, sentences
 from rag.lexical import STOPWORDS, fold
 from rag.localize import calendar_keys, known_names, translations
 from rag.match import same_word
 
 SIMILAR_SPELLING = 0.8  # difflib ratio above which two folded words are one name
-_MARKER = re.compile(r"\s?\[(\d+)\]")
 _NUMERIC = re.compile(r"\d+")
 _WORD = re.compile(r"[\w’'-]+")
 
@@ -78,13 +77,13 @@ class ClaimVerifier:
 
     def _problem(self, sentence: str, sources: dict[int, str]) -> str:
         """Why ``sentence`` cannot be shown, or "" when it is supported."""
-        cited = [int(n) for n in _MARKER.findall(sentence)]
+        cited = [int(n) for n in MARKER.findall(sentence)]
         if not cited:
             return "cites no source"
         unknown = sorted(set(cited) - set(sources))
         if unknown:
             return f"cites [{unknown[0]}], which is not one of the sources"
-        claim_text = _MARKER.sub("", sentence)
+        claim_text = MARKER.sub("", sentence)
         evidence = " ".join(sources[n] for n in dict.fromkeys(cited))
         for claim in self._claims(claim_text, evidence):
             if not self._supported(claim, evidence):
