@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from langchain_core.embeddings import Embeddings
 
@@ -32,6 +32,7 @@ from rag.store import ChunkStore, chroma_client
 from rag.verify import ClaimVerifier
 
 MAX_QUESTION_CHARS = 2000
+ANSWER_MODES = get_args(Settings.model_fields["mode"].annotation)
 
 
 class Assistant:
@@ -45,7 +46,8 @@ class Assistant:
         self.settings = settings
         self._embeddings: Embeddings | None = None
         self._retriever: HybridRetriever | None = None
-        self._answerer: Answerer | None = None
+        self._scorer: EvidenceScorer | None = None
+        self._answerers: dict[str, Answerer] = {}
         self._opening = threading.RLock()
 
     @classmethod
@@ -61,19 +63,30 @@ class Assistant:
                 self._embeddings = load_embeddings(self.settings)
             return self._embeddings
 
-    @property
-    def answerer(self) -> Answerer:
+    def answerer(self, mode: str | None = None) -> Answerer:
+        """The answerer of ``mode`` (default: the settings'), created once.
+        All modes share one evidence scorer and its vector cache."""
+        mode = mode or self.settings.mode
+        if mode not in ANSWER_MODES:
+            raise QuestionError(f"unknown answer mode {mode!r}: one of {', '.join(ANSWER_MODES)}")
         with self._opening:
-            if self._answerer is None:
-                self._answerer = self._make_answerer()
-            return self._answerer
+            if mode not in self._answerers:
+                self._answerers[mode] = self._make_answerer(mode)
+            return self._answerers[mode]
 
-    def _make_answerer(self) -> Answerer:
-        if self.settings.mode == "top-passage":
+    @property
+    def modes(self) -> list[str]:
+        """The answer modes a reader can choose: the LLM only when one is configured."""
+        configured = self.settings.llm_model_path or self.settings.llm_base_url
+        return ["extractive", "llm"] if configured else ["extractive"]
+
+    def _make_answerer(self, mode: str) -> Answerer:
+        if mode == "top-passage":
             return TopPassageAnswerer()
-        scorer = EvidenceScorer(self.embeddings)
-        extractive = ExtractiveAnswerer(scorer)
-        if self.settings.mode == "extractive":
+        if self._scorer is None:
+            self._scorer = EvidenceScorer(self.embeddings)
+        extractive = ExtractiveAnswerer(self._scorer)
+        if mode == "extractive":
             return extractive
         verifier = ClaimVerifier() if self.settings.verify else None
         try:
@@ -84,16 +97,25 @@ class Assistant:
         return GenerativeAnswerer(extractive, chat, verifier, serial=in_process)
 
     def ask(
-        self, question: str, history: Sequence[Message] | None = None, k: int | None = None
+        self,
+        question: str,
+        history: Sequence[Message] | None = None,
+        k: int | None = None,
+        mode: str | None = None,
     ) -> Answer:
         """Answer ``question`` (after the chat ``history``) with cited evidence
-        from the top ``k`` passages, or abstain when the documents do not say."""
-        *_, final = self.ask_stream(question, history, k)
+        from the top ``k`` passages, or abstain when the documents do not say.
+        ``mode`` overrides the settings' answer mode for this question."""
+        *_, final = self.ask_stream(question, history, k, mode)
         assert isinstance(final, Answer)
         return final
 
     def ask_stream(
-        self, question: str, history: Sequence[Message] | None = None, k: int | None = None
+        self,
+        question: str,
+        history: Sequence[Message] | None = None,
+        k: int | None = None,
+        mode: str | None = None,
     ) -> Iterator[str | Answer]:
         """Text pieces as the answerer produces them, then the final Answer."""
         started = time.perf_counter()
@@ -101,9 +123,11 @@ class Assistant:
         retriever = self._hybrid()
         retrieval = retriever.search(analysed.search_text, k)
         answering = time.perf_counter()
-        answerer = self.answerer
+        answerer = self.answerer(mode)
+        first_text = None
         for event in answerer.stream(analysed, retrieval.passages, retriever.documents):
             if not isinstance(event, Draft):
+                first_text = first_text or time.perf_counter()
                 yield event
                 continue
             done = time.perf_counter()
@@ -121,6 +145,8 @@ class Assistant:
                     "retrieve": round((answering - started) * 1000, 2),
                     "answer": round((done - answering) * 1000, 2),
                     "total": round((done - started) * 1000, 2),
+                    # When the reader sees the first words: streamed text, or the answer.
+                    "first_token": round(((first_text or done) - started) * 1000, 2),
                 },
             )
 

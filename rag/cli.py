@@ -198,7 +198,9 @@ def _eval(assistant: Assistant, args: argparse.Namespace) -> int:
     if not args.eval_set.is_file():
         raise EvalSetError(f"no eval set at {args.eval_set}: pass --eval-set FILE")
     items = [i for i in load_eval_set(args.eval_set) if args.split in ("all", i.split)]
-    configurations = compare_configurations() if args.compare else [Configuration("default")]
+    configurations = (
+        compare_configurations(assistant.settings) if args.compare else [Configuration("default")]
+    )
     progress = not args.json and sys.stderr.isatty()
     runs = [
         run_configuration(

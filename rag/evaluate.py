@@ -210,7 +210,9 @@ def summarise(judgements: Iterable[Judgement]) -> dict[str, Any]:
         len(checked_language),
     )
     summary["injections"] = sum(j.injected for j in results)
-    for stage in ("retrieve", "answer", "total"):
+    given = [j for j in results if not j.answer.abstained]
+    summary |= _rate("generated", sum(j.answer.mode == "llm" for j in given), len(given))
+    for stage in ("retrieve", "answer", "first_token", "total"):
         values = sorted(j.answer.timings_ms.get(stage, 0.0) for j in results)
         summary[f"{stage}_p50_ms"] = _percentile(values, 50)
         summary[f"{stage}_p95_ms"] = _percentile(values, 95)

@@ -25,7 +25,7 @@ from rag.load import SUPPORTED_SUFFIXES
 from rag.question import Message
 from rag.records import Answer
 from rag.settings import Settings
-from rag.web_view import CSS, SCRIPT, answer_html, sources_html
+from rag.web_view import CSS, SCRIPT, answer_html, draft_html, sources_html
 
 EXAMPLES = [
     "Who chairs the CSTO?",
@@ -81,13 +81,21 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 remove_button = gr.Button("Remove from the index", scale=1)
         with gr.Accordion("Settings", open=False):
             top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages (top k)")
+            mode = gr.Radio(
+                assistant.modes,
+                value=settings.mode if settings.mode in assistant.modes else "extractive",
+                label="Answer mode",
+                info="llm: a local LLM phrases the evidence; each claim is checked against it",
+                visible=len(assistant.modes) > 1,
+                elem_id="rag-mode",
+            )
 
         def respond(
-            text: str, history: Chat, k: float, known: dict[int, Any]
+            text: str, history: Chat, k: float, answer_mode: str, known: dict[int, Any]
         ) -> Iterator[tuple[Chat, str, str, dict[int, Any]]]:
-            yield from _respond(assistant, text, history, int(k), known)
+            yield from _respond(assistant, text, history, (int(k), answer_mode), known)
 
-        inputs = [question, chat, top_k, answers]
+        inputs = [question, chat, top_k, mode, answers]
         outputs = [chat, question, sources, answers]
         question.submit(respond, inputs, outputs, api_visibility="private")
         ask_button.click(respond, inputs, outputs, api_visibility="private")
@@ -136,22 +144,25 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
 
 def _respond(
-    assistant: Assistant, text: str, history: Chat, k: int, known: dict[int, Any]
+    assistant: Assistant, text: str, history: Chat, choice: tuple[int, str], known: dict[int, Any]
 ) -> Iterator[tuple[Chat, str, str, dict[int, Any]]]:
-    """Stream the answer into the chat, then show its sources."""
+    """Stream the answer into the chat, then show its sources. Generated text
+    shows as it comes, dimmed; the verified answer then replaces it."""
+    k, mode = choice
     past = _conversation(history, known)
     # The chat renders Markdown and HTML: the asker's words are shown as text.
     history = [*history, {"role": "user", "content": html.escape(text, quote=False)}]
     try:
         partial = ""
-        for event in assistant.ask_stream(text, past, k):
+        for event in assistant.ask_stream(text, past, k, mode):
             if isinstance(event, Answer):
                 known = {**known, len(history): event.to_dict()}
                 reply = {"role": "assistant", "content": answer_html(event)}
                 yield [*history, reply], "", sources_html(event), known
             else:
                 partial += event
-                yield [*history, {"role": "assistant", "content": partial}], "", "", known
+                reply = {"role": "assistant", "content": draft_html(partial)}
+                yield [*history, reply], "", "", known
     except RagError as error:
         reply = {"role": "assistant", "content": f"⚠️ {error}"}
         yield [*history, reply], text, "", known

@@ -27,6 +27,10 @@ CSS = """
 .rag-source p { white-space: pre-wrap; margin: 0; overflow-wrap: anywhere; }
 .rag-source mark { background: #fde68a; padding: 0 1px; }
 .rag-other { opacity: 0.55; }
+.rag-draft { color: #6b7280; }
+.rag-removed { color: #9ca3af; font-size: 0.85em; }
+.rag-removed s { text-decoration-thickness: 1px; }
+.rag-note { color: #6b7280; font-size: 0.85em; }
 """
 
 # Clicking [n] in the chat scrolls the sources panel to passage n and marks it.
@@ -55,12 +59,35 @@ def answer_html(answer: Answer) -> str:
             f'<div class="rag-abstained">{text}<br>'
             f"<small>Searched {len(answer.passages)} passages for: {searched}</small></div>"
         )
-    # The chat renders Markdown: brackets from a document must not form links.
-    text = text.replace("[", "&#91;").replace("]", "&#93;")
-    return _ESCAPED_MARKER.sub(
+    linked = _ESCAPED_MARKER.sub(
         lambda m: f'<a class="rag-cite" href="#rag-source-{m.group(1)}">[{m.group(1)}]</a>',
-        text,
+        _escape(answer.answer),
     )
+    return linked + _removed_html(answer)
+
+
+def draft_html(text: str) -> str:
+    """Generated text as it streams, before verification: escaped and dimmed."""
+    return f'<span class="rag-draft">{_escape(text)}</span>'
+
+
+def _removed_html(answer: Answer) -> str:
+    """The generated sentences verification removed, struck through, and the
+    note of a fallback: a reader sees what was not kept and why."""
+    parts = [
+        f'<div class="rag-removed">Removed, unverified: <s>{_escape(u["sentence"])}</s> '
+        f"({_escape(u['reason'])})</div>"
+        for u in answer.unverified
+    ]
+    if answer.note:
+        parts.append(f'<div class="rag-note">{_escape(answer.note)}</div>')
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    """Text shown as text: no HTML, and (the chat renders Markdown) no
+    brackets that could form a link."""
+    return html.escape(text, quote=False).replace("[", "&#91;").replace("]", "&#93;")
 
 
 def sources_html(answer: Answer) -> str:
