@@ -33,8 +33,8 @@ class ChromaUnavailableError(RagError):
     """The configured Chroma server cannot be reached."""
 
 
-class IndexWriteError(RagError):
-    """The index cannot be written (disk full, file size limit); it keeps its last state."""
+class IndexStorageError(RagError):
+    """The index folder cannot be written or read (disk full, file size limit)."""
 
 
 class ModelLoadError(RagError):

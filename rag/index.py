@@ -10,6 +10,7 @@ One process indexes at a time (a file lock in the index folder).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from rag.chunk import chunk_document
-from rag.errors import IndexLockedError, LoadError
+from rag.errors import IndexLockedError, IndexStorageError, LoadError
 from rag.load import discover, file_sha256, load_document
 from rag.records import Chunk, FileReport, IndexReport
 from rag.settings import Settings
@@ -25,6 +26,12 @@ from rag.store import ChunkStore, chunk_metadata
 
 # Bump when loading, cleaning or chunking changes what a file turns into.
 PIPELINE_VERSION = "1"
+# An embedded index takes some 8 KB of disk per chunk (measured), and Chroma
+# keeps its write log until it is applied: a write that fills the disk leaves
+# an index that cannot even be read until space is freed, so it is refused
+# beforehand.
+DISK_PER_CHUNK = 16 * 1024
+DISK_MARGIN = 32 * 2**20
 
 
 @contextmanager
@@ -89,6 +96,8 @@ def _index_file(path: Path, store: ChunkStore, settings: Settings, signature: st
     chunks = chunk_document(document, settings.chunk_size, settings.chunk_overlap)
     extra = {"file_sha256": document.sha256, "chunking": signature}
     new = [c for c in chunks if c.id not in stored]
+    if new and not settings.chroma_url:
+        check_disk_space(settings.index_dir, len(new))
     for batch in _batches(new, settings.embed_batch_size):
         store.add(batch, extra)
     moved = [c for c in chunks if c.id in stored and _metadata(c, extra) != stored[c.id]]
@@ -97,6 +106,17 @@ def _index_file(path: Path, store: ChunkStore, settings: Settings, signature: st
     stale = [i for i in stored if i not in current]
     store.delete(stale)
     return FileReport(source, "indexed", chunks_added=len(new), chunks_removed=len(stale))
+
+
+def check_disk_space(index_dir: Path, chunks: int) -> None:
+    """IndexStorageError unless the disk of ``index_dir`` has room for ``chunks`` more."""
+    free = shutil.disk_usage(index_dir).free
+    needed = DISK_MARGIN + chunks * DISK_PER_CHUNK
+    if free < needed:
+        raise IndexStorageError(
+            f"not enough disk space for the index in {index_dir} ({free / 2**20:.0f} MB free, "
+            f"{needed / 2**20:.0f} MB needed): free some space, then run `rag index` again"
+        )
 
 
 def _metadata(chunk: Chunk, extra: dict[str, str]) -> dict[str, object]:

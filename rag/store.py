@@ -10,19 +10,28 @@ from our LangChain ``Embeddings``.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlparse
 
 from langchain_core.embeddings import Embeddings
 
-from rag.errors import ChromaUnavailableError, EmbeddingMismatchError, IndexNotFoundError
+from rag.errors import (
+    ChromaUnavailableError,
+    EmbeddingMismatchError,
+    IndexNotFoundError,
+    IndexStorageError,
+    RagError,
+)
 from rag.records import Chunk
 
 Metadata = dict[str, Any]
 _PAGE = 5000
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def chroma_client(index_dir: Path, chroma_url: str | None, *, create: bool) -> Any:
@@ -54,6 +63,44 @@ def chroma_client(index_dir: Path, chroma_url: str | None, *, create: bool) -> A
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def _translated(*, writes: bool) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Raise a lost Chroma server and a full disk as RagErrors that say what to do."""
+
+    def decorate(method: Callable[_P, _R]) -> Callable[_P, _R]:
+        @functools.wraps(method)
+        def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                return method(*args, **kwargs)
+            except Exception as error:
+                known = _known_failure(error, writes=writes)
+                if known is None:
+                    raise
+                raise known from error
+
+        return call
+
+    return decorate
+
+
+def _known_failure(error: Exception, *, writes: bool) -> RagError | None:
+    import httpx  # the transport of chromadb's HttpClient
+    from chromadb.errors import InternalError
+
+    reason = str(error).strip().split("\n", 1)[0] or type(error).__name__
+    if isinstance(error, httpx.TransportError):
+        return ChromaUnavailableError(
+            f"lost the Chroma server ({reason}): start it again, then retry"
+        )
+    if isinstance(error, InternalError | OSError):
+        retry = "run `rag index` again" if writes else "retry"
+        action = "write to" if writes else "read"
+        return IndexStorageError(
+            f"cannot {action} the index ({reason}); if the disk is full, free some space, "
+            f"then {retry}"
+        )
+    return None
+
+
 class ChunkStore:
     """The collection of one index; all Chroma access goes through here."""
 
@@ -69,6 +116,7 @@ class ChunkStore:
         )
 
     @classmethod
+    @_translated(writes=True)
     def open(
         cls,
         client: Any,
@@ -111,19 +159,23 @@ class ChunkStore:
         return cls(client, collection, embeddings)
 
     @classmethod
+    @_translated(writes=True)
     def drop(cls, client: Any, name: str) -> None:
         """Delete collection ``name`` if it exists."""
         if name in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
             client.delete_collection(name)
 
+    @_translated(writes=False)
     def count(self) -> int:
         return int(self._collection.count())
 
+    @_translated(writes=False)
     def metadata_of(self, source: str) -> dict[str, Metadata]:
         """Chunk id -> metadata for every chunk of ``source``."""
         got = self._collection.get(where={"source": source}, include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
+    @_translated(writes=False)
     def sources(self) -> dict[str, int]:
         """Every indexed source with its chunk count."""
         counts: dict[str, int] = {}
@@ -132,6 +184,7 @@ class ChunkStore:
             counts[source] = counts.get(source, 0) + 1
         return counts
 
+    @_translated(writes=False)
     def chunks(self) -> list[Chunk]:
         """Every chunk in the collection (for the lexical index)."""
         return [
@@ -139,6 +192,7 @@ class ChunkStore:
             for i, text, m in self._pages(include=["documents", "metadatas"])
         ]
 
+    @_translated(writes=True)
     def add(self, chunks: list[Chunk], extra: Metadata) -> None:
         """Embed and store ``chunks``; ``extra`` is added to each one's metadata."""
         if chunks:
@@ -148,6 +202,7 @@ class ChunkStore:
                 ids=[c.id for c in chunks],
             )
 
+    @_translated(writes=True)
     def update_metadata(self, ids: list[str], metadatas: list[Metadata]) -> None:
         if ids:
             self._collection.update(ids=ids, metadatas=metadatas)
@@ -158,10 +213,12 @@ class ChunkStore:
         self.delete(ids)
         return len(ids)
 
+    @_translated(writes=True)
     def delete(self, ids: list[str]) -> None:
         if ids:
             self._collection.delete(ids=ids)
 
+    @_translated(writes=False)
     def search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
         """The ``k`` nearest chunks to ``vector`` with their cosine similarity."""
         found = self._collection.query(
