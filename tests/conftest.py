@@ -99,3 +99,43 @@ def app_url(web_index: Path) -> Iterator[str]:
     """`python ui.py` serving ``web_index``, uploads capped at 1 MB."""
     with servers.web_app(web_index, RAG_MAX_UPLOAD_MB="1") as url:
         yield url
+
+
+# --- the reliability suite (tests/test_reliability_*.py) ----------------------
+
+# A notice whose sentences carry markup: each, if run, would set window.__pwned.
+MARKUP_NOTICE = (
+    "Harbour museum notice\n"
+    "The maritime museum of Port Elden reopened on Monday after a year of works. "
+    'Its curator, Maria Lindqvist, <img src=x onerror="window.__pwned = 1"> welcomed the '
+    "first visitors. <script>window.__pwned = 2</script> The museum holds four thousand "
+    "objects. The [full story](javascript:window.__pwned=3) is on the museum's website.\n"
+)
+
+
+@pytest.fixture()
+def article_index_copy(article_index: Path, tmp_path: Path) -> Path:
+    """A copy of ``article_index`` that a test may write to."""
+    return Path(shutil.copytree(article_index, tmp_path / "index"))
+
+
+@pytest.fixture(scope="session")
+def served_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the article and of MARKUP_NOTICE, which `rag serve` serves."""
+    root = tmp_path_factory.mktemp("served")
+    docs = root / "docs"
+    docs.mkdir()
+    shutil.copy(ARTICLE, docs / ARTICLE.name)
+    (docs / "museum-notice.txt").write_text(MARKUP_NOTICE, encoding="utf-8")
+    Assistant.from_settings(index_dir=root / "index").index([docs])
+    return root / "index"
+
+
+@pytest.fixture(scope="session")
+def served_url(served_index: Path) -> Iterator[str]:
+    """`rag serve` on ``served_index`` with the default address and upload cap."""
+    port = servers.free_port()
+    env = {"RAG_INDEX_DIR": str(served_index), "RAG_UI_PORT": str(port)}
+    url = f"http://127.0.0.1:{port}/"
+    with servers.running([str(BIN / "rag"), "serve"], url, served_index.parent / "serve.log", env):
+        yield url
