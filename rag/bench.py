@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -50,7 +50,7 @@ EVAL_SET = Path("eval/questions.jsonl")
 FULL_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000,)
 QUICK_QUESTIONS = 12
-RAW_SAMPLE = 2_000  # passages the raw encoder embeds to give its own rate
+RAW_SAMPLE = 1_000  # passages the raw encoder embeds to give its own rate
 STORES = ("embedded", "server")
 # Per-question stages, in pipeline order; "retrieve" and "total" are the
 # Assistant's own timings of `ask`, the others are timed piece by piece.
@@ -156,7 +156,8 @@ class BenchResult:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`rag bench` / `python -m bench`: run, print the table, write the results."""
+    """`rag bench` / `python -m bench`: run, print the table, write the results
+    (rewritten after each corpus size, so a long run keeps what it measured)."""
     from rag.bench_report import table, with_goals, write_results
 
     args = _parser().parse_args(argv)
@@ -172,10 +173,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         server_max_size=args.server_max_size,
     )
     out = args.out or Path("bench/quick" if args.quick else "bench")
+    written: list[Path] = []
+
+    def save(result: BenchResult) -> None:
+        written[:] = write_results(with_goals(result.to_dict()), out)
+
     with tempfile.TemporaryDirectory(prefix="rag-bench-", dir=args.work) as work:
-        result = run(items, sizes, Path(work), options)
+        result = run(items, sizes, Path(work), options, save)
     data = with_goals(result.to_dict())
-    written = write_results(data, out)
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
     else:
@@ -189,17 +194,28 @@ def run(
     sizes: Sequence[int],
     work: Path,
     options: Options,
+    save: Callable[[BenchResult], None],
 ) -> BenchResult:
-    """The article alone, then each generated size, on each store; the naive
-    baseline and the cold start on the article."""
+    """The article alone on each store, the naive baseline and the cold start,
+    then each generated size; ``save`` gets the result so far after each size."""
     from tqdm import tqdm
 
-    load_at_start = os.getloadavg()[0]
     settings = Settings()
     encoder = load_embeddings(settings)
+    result = BenchResult(
+        date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        cores=os.cpu_count() or 0,
+        load_average=(round(os.getloadavg()[0], 2), 0.0),
+        embedding_model=settings.embedding_model,
+        quick=options.quick,
+        questions=len(items),
+        rows=[],
+        baseline=None,
+        cold_start_ms={},
+        notes=["LLM variants (ours and the naive one with the same LLM): not run, no LLM mode yet"],
+    )
     steps = sum(len(options.stores_for(size)) for size in (0, *sizes)) + 2
     bar = tqdm(total=steps, unit="step", disable=not options.progress, file=sys.stderr)
-    rows: list[Row] = []
     for size in (0, *sizes):
         label = f"{size:,}" if size else "article"
         bar.set_description(f"{label}: corpus")
@@ -208,31 +224,19 @@ def run(
         for store in options.stores_for(size):
             bar.set_description(f"{label}: {store}")
             folder = work / f"{store}-{size}"
-            rows.append(measure_row(label, paths, store, folder, items, raw_rate, options))
+            result.rows.append(measure_row(label, paths, store, folder, items, raw_rate, options))
             bar.update()
-    notes: list[str] = []
-    bar.set_description("naive baseline")
-    baseline = naive_baseline(items, notes) if options.baseline else None
-    bar.update()
-    bar.set_description("cold start")
-    cold = measure_cold_start(_settings(work / "embedded-0", None))
-    bar.update()
+        if not size:
+            bar.set_description("naive baseline")
+            result.baseline = naive_baseline(items, result.notes) if options.baseline else None
+            bar.update()
+            bar.set_description("cold start")
+            result.cold_start_ms = measure_cold_start(_settings(work / "embedded-0", None))
+            bar.update()
+        result.load_average = (result.load_average[0], round(os.getloadavg()[0], 2))
+        save(result)
     bar.close()
-    notes.append(
-        "LLM variants (ours and the naive one with the same LLM): not run, no LLM mode yet"
-    )
-    return BenchResult(
-        date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        cores=os.cpu_count() or 0,
-        load_average=(round(load_at_start, 2), round(os.getloadavg()[0], 2)),
-        embedding_model=settings.embedding_model,
-        quick=options.quick,
-        questions=len(items),
-        rows=rows,
-        baseline=baseline,
-        cold_start_ms=cold,
-        notes=notes,
-    )
+    return result
 
 
 def measure_row(
