@@ -110,7 +110,9 @@ def plot(data: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(figsize=(8, 4.5))
-    for store in dict.fromkeys(r["store"] for r in data["rows"]):
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    stores = dict.fromkeys(r["store"] for r in data["rows"])
+    for colour, store in zip(colours, stores, strict=False):
         rows = sorted(
             (r for r in data["rows"] if r["store"] == store), key=lambda r: r["index"]["passages"]
         )
@@ -121,10 +123,11 @@ def plot(data: dict[str, Any], path: Path) -> None:
             ("retrieve", "p95", ":s"),
         ):
             values = [r["query"]["stages_ms"][stage][quantile] for r in rows]
-            axes.plot(passages, values, style, label=f"{store}: {stage} {quantile}")
-    axes.axhline(RETRIEVAL_P95_MS, color="grey", linewidth=0.8)
-    axes.text(axes.get_xlim()[0], RETRIEVAL_P95_MS, " retrieval p95 goal", va="bottom")
+            axes.plot(passages, values, style, color=colour, label=f"{store}: {stage} {quantile}")
     axes.set_xscale("log")
+    axes.axhline(RETRIEVAL_P95_MS, color="grey", linewidth=0.8)
+    axes.text(0.01, RETRIEVAL_P95_MS, "retrieval p95 goal", color="grey", fontsize="small",
+              va="bottom", transform=axes.get_yaxis_transform())  # fmt: skip
     axes.set_xlabel("passages in the index (log scale)")
     axes.set_ylabel("ms per question (warm)")
     axes.set_title(f"Query latency against corpus size ({data['cores']} cores)")
