@@ -131,7 +131,7 @@ class ChunkStore:
         Raises IndexNotFoundError when it is missing and not created, and
         EmbeddingMismatchError when it was built with another model.
         """
-        from chromadb.errors import NotFoundError
+        from chromadb.errors import InvalidArgumentError, NotFoundError
 
         try:
             if create:
@@ -147,7 +147,7 @@ class ChunkStore:
             raise IndexNotFoundError(
                 f"no collection {name!r} in the index: run `rag index` first"
             ) from error
-        except ValueError as error:
+        except (ValueError, InvalidArgumentError) as error:  # a name Chroma does not take
             raise ChromaUnavailableError(f"Chroma refused the collection: {error}") from error
         built_with = (collection.metadata or {}).get("embedding_model")
         if built_with != model:

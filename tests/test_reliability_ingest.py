@@ -222,6 +222,14 @@ def test_cli_a_folder_without_supported_files_is_one_warning(
     assert Assistant.from_settings(index_dir=article_index_copy).documents() == before
 
 
+@pytest.mark.slow
+def test_cli_a_collection_name_chroma_refuses_is_one_line(tmp_path: Path) -> None:
+    result = run_rag("index", str(ARTICLE), "--collection", "a", "--index-dir", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.startswith("rag: error: Chroma refused the collection: ")
+    assert result.stderr.count("\n") == 1
+
+
 # --- through the web upload -----------------------------------------------------
 
 STATUS = re.compile(r"^- \*\*(.+)\*\*: (indexed|skipped)(.*)$")
