@@ -88,7 +88,7 @@ class Assistant:
         extractive = ExtractiveAnswerer(self._scorer)
         if mode == "extractive":
             return extractive
-        verifier = ClaimVerifier() if self.settings.verify else None
+        verifier = ClaimVerifier(self._scorer.vectors) if self.settings.verify else None
         try:
             chat = load_chat_model(self.settings)
         except LLMUnavailableError as error:

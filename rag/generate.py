@@ -103,14 +103,18 @@ class GenerativeAnswerer:
         except Exception as error:  # servers fail in many ways (refused, timeout, HTTP 5xx)
             yield _fallback(extractive, f"LLM unavailable ({type(error).__name__}: {error})")
             return
-        yield self._final("".join(pieces).strip(), sources, extractive)
+        yield self._final(question, "".join(pieces).strip(), sources, extractive)
 
-    def _final(self, text: str, sources: list[Source], extractive: Draft) -> Draft:
+    def _final(
+        self, question: Question, text: str, sources: list[Source], extractive: Draft
+    ) -> Draft:
         numbered = {s.n: s.text for s in sources}
         if self._verifier is None:
             verification = Verification(sentences(text), [])
         else:
-            verification = self._verifier.verify(text, numbered, extractive.short)
+            verification = self._verifier.verify(
+                text, numbered, extractive.short, frozenset(question.expects)
+            )
         if not verification.kept:
             note = "the LLM's answer did not pass verification; the extractive answer is shown"
             return replace(_fallback(extractive, note), unverified=tuple(verification.removed))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from rag.candidates import DATE
+from rag.embed import UniversalSentenceEncoder
+from rag.evidence import EvidenceScorer
 from rag.verify import ClaimVerifier
 
 ARMENIA = (
@@ -88,3 +91,56 @@ def test_the_expected_answer_may_be_written_in_either_language(verifier: ClaimVe
     for answer in ("Armenia chairs the CSTO [1].", "C’est l’Arménie [1]."):
         assert verifier.verify(answer, SOURCES, expected="Arménie").kept == [answer]
     assert verifier.verify("353 people were injured [2].", SOURCES, expected="353").kept
+
+
+def test_an_answer_without_what_was_asked_is_removed(verifier: ClaimVerifier) -> None:
+    answer = "Armenia confirmed its participation on [1]."
+    verification = verifier.verify(answer, SOURCES, asks_for=frozenset({DATE}))
+    assert verification.kept == []
+    assert "date asked for" in verification.removed[0].reason
+    assert verifier.verify(answer, SOURCES).kept == [answer]  # a "what" question
+
+
+WHY = (
+    "Les forces de sécurité kazakhes ont été dépassées par la virulence des manifestants. "
+    "D’où le recours aux forces russes et de l’OTSC."
+)
+RISK = (
+    "Cette intervention des Russes, et de leurs alliés, n’est pas sans risques car elle "
+    "pourrait perturber les équilibres ethniques au Kazakhstan."
+)
+KREMLIN = (
+    "Le Kremlin avait appelé, mercredi 5 janvier 2022, à résoudre la crise au Kazakhstan "
+    "par le dialogue et non par des émeutes de rues et la violation des lois."
+)
+
+
+@pytest.fixture(scope="module")
+def embedding_verifier() -> ClaimVerifier:
+    return ClaimVerifier(EvidenceScorer(UniversalSentenceEncoder()).vectors)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("source", "answer", "faithful"),
+    [
+        (WHY, "Russian and CSTO forces were called in because the Kazakh security forces "
+              "were overwhelmed by the violence of the protesters [1].", True),
+        (RISK, "The intervention could disrupt the ethnic balance in Kazakhstan [1].", True),
+        (KREMLIN, "The Kremlin called for the crisis to be resolved through dialogue, "
+                  "not street riots [1].", True),
+        (WHY, "Russian forces were called in because they were responsible for protecting "
+              "the installations of the state, as well as aiding the Kazakh forces [1].", False),
+        (RISK, "The intervention disrupts the ethnic balance of the Kazakhstan region, which "
+               "is a complex issue that requires careful consideration and action [1].", False),
+        (KREMLIN, "The Kremlin called for a military intervention [1].", False),
+        (KREMLIN, "The Kremlin called for to resolve the crisis on [1].", False),
+    ],
+)  # fmt: skip
+def test_a_paraphrase_must_say_what_its_source_says(
+    embedding_verifier: ClaimVerifier, source: str, answer: str, faithful: bool
+) -> None:
+    verification = embedding_verifier.verify(answer, {1: source})
+    assert bool(verification.kept) == faithful
+    if not faithful:
+        assert "says something else than its source" in verification.removed[0].reason
