@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 import psutil
 import pytest
+from gradio_client import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page, expect
@@ -281,6 +282,9 @@ def test_without_login_the_page_is_only_the_login_form(login_url: str) -> None:
         f"{login_url}login", data={"username": "reader", "password": "wrong"}, timeout=10
     )
     assert refused.status_code in (400, 401) and not refused.cookies
+    # The same app answers the reader who logs in: the 401s above are the login's.
+    client = Client(login_url, auth=("reader", "s3cret"), verbose=False)
+    assert client.predict(question=HEADLINE, api_name="/ask")["answer"].startswith("Armenia")
 
 
 @pytest.fixture(scope="module")
