@@ -96,6 +96,7 @@ def test_a_follow_up_uses_the_conversation(article_assistant: Assistant) -> None
     assert_verified(answer)
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize(
     "question",
     [
@@ -110,6 +111,7 @@ def test_instructions_in_questions_are_not_obeyed(
     assert "PWNED" not in article_assistant.ask(question).answer
 
 
+@pytest.mark.reliability
 def test_instructions_planted_in_a_document_are_not_obeyed(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -174,6 +176,7 @@ def test_answer_timings(article_assistant: Assistant) -> None:
     assert timings["total"] >= timings["retrieve"] > 0
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize("question", ["", "  \t ", "x" * 2001])
 def test_unusable_questions_raise(article_assistant: Assistant, question: str) -> None:
     with pytest.raises(QuestionError):

@@ -82,6 +82,7 @@ def test_examples_start_with_the_headline_question(page: Page) -> None:
     expect(page.get_by_text("Who chairs the CSTO?").first).to_be_visible()
 
 
+@pytest.mark.reliability
 def test_markup_in_a_question_is_shown_as_text_never_run(page: Page) -> None:
     ask(page, '<img src=x onerror="window.__pwned=1"> Who chairs the CSTO?')
     reply = page.locator("#rag-chat button[aria-label='Like']")

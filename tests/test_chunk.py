@@ -244,18 +244,21 @@ def _check_invariants(text: str, language: str, size: int, overlap: int) -> None
     assert len({c.id for c in chunks}) == len(chunks)
 
 
+@pytest.mark.reliability
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(max_size=1500), language=st.sampled_from(["fr", "en"]), sizes=_sizes)
 def test_property_any_text_gives_exact_bounded_chunks(text, language, sizes):
     _check_invariants(text, language, *sizes)
 
 
+@pytest.mark.reliability
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_prose, language=st.sampled_from(["fr", "en"]), sizes=_sizes)
 def test_property_prose_gives_exact_bounded_chunks(text, language, sizes):
     _check_invariants(text, language, *sizes)
 
 
+@pytest.mark.reliability
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_prose, language=st.sampled_from(["fr", "en"]), sizes=_sizes)
 def test_property_prose_chunks_cover_all_non_space_text(text, language, sizes):

@@ -132,6 +132,7 @@ def test_bad_files_are_skipped_and_nothing_indexed_is_lost(
     assert report.total_chunks == total + 1
 
 
+@pytest.mark.reliability
 def test_missing_path_is_an_error_that_changes_nothing(assistant: Assistant, corpus: Path) -> None:
     total = assistant.index([corpus]).total_chunks
     with pytest.raises(PathNotFoundError, match="no-such-folder"):
@@ -146,6 +147,7 @@ def test_rebuild_starts_from_an_empty_collection(assistant: Assistant, corpus: P
     assert report.total_chunks == report.chunks_added
 
 
+@pytest.mark.reliability
 def test_a_second_indexer_is_refused_while_one_holds_the_lock(
     assistant: Assistant, corpus: Path
 ) -> None:

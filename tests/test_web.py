@@ -75,6 +75,7 @@ def test_an_uploaded_file_is_indexed_answers_and_can_be_removed(
     assert gone["abstained"]
 
 
+@pytest.mark.reliability
 def test_bad_uploads_are_refused_with_a_message(client: Client, tmp_path: Path) -> None:
     program = tmp_path / "tool.exe"
     program.write_bytes(b"MZ\x90\x00")
@@ -96,6 +97,7 @@ def test_twenty_concurrent_clients_all_get_the_answer(app_url: str) -> None:
     assert all(a.startswith("Armenia") for a in answers)
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize(
     "path",
     ["/etc/passwd", str(REPO / "README.md"), str(REPO / "rag" / "settings.py"), "../../etc/passwd"],
