@@ -145,3 +145,14 @@ def test_unverifiable_output_falls_back_to_the_extractive_answer(
     else:
         assert draft.mode == "extractive" and draft.text.startswith("Armenia [1].")
         assert [u.sentence for u in draft.unverified] == [generated]
+
+
+def test_the_web_chat_answers_in_llm_mode(web_index: Path, smollm2: Path) -> None:
+    from gradio_client import Client
+
+    with servers.web_app(web_index, RAG_MODE="llm", RAG_LLM_MODEL_PATH=str(smollm2)) as url:
+        answer = Client(url, verbose=False).predict(
+            question="Who chairs the CSTO?", history=[], api_name="/ask"
+        )
+    assert "Arm" in answer["answer"] and answer["citations"]
+    assert answer["mode"] == "llm" or answer["note"]
