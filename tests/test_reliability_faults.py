@@ -3,13 +3,19 @@ stopped and started again under a running Assistant, a full disk."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
+import re
 import resource
+import select
 import shutil
 import signal
+import struct
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+import termios
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,11 +66,26 @@ def rag_index(*args: str) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
-def wait_for(condition: Callable[[], bool], process: subprocess.Popen[str]) -> None:
-    """Poll ``condition`` while ``process`` runs; fail if it ends first."""
-    while not condition():
-        assert process.poll() is None, "the indexer ended before the moment to kill it"
-        time.sleep(0.01)
+def kill_once_a_file_is_done(*args: str) -> None:
+    """Run `rag index` on a terminal, where it shows its progress (done/total
+    files), and SIGKILL it as soon as a first file is done."""
+    terminal, its_side = pty.openpty()
+    # 24 rows of 80 columns: on a terminal without a size tqdm draws nothing.
+    fcntl.ioctl(its_side, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    indexer = subprocess.Popen(
+        [str(BIN / "rag"), "index", *args], stdout=subprocess.DEVNULL, stderr=its_side
+    )
+    os.close(its_side)
+    shown = ""
+    try:
+        while not re.search(r"\b[1-9]\d*/\d+\b", shown):
+            assert indexer.poll() is None, f"the indexer ended before it was killed: {shown}"
+            if select.select([terminal], [], [], 0.05)[0]:
+                shown += os.read(terminal, 4096).decode(errors="replace")
+        indexer.send_signal(signal.SIGKILL)
+        indexer.wait()
+    finally:
+        os.close(terminal)
 
 
 # --- killed mid-run -------------------------------------------------------------
@@ -82,12 +103,7 @@ def test_an_indexer_killed_mid_update_leaves_an_index_that_answers_and_a_rerun_c
         for path in sorted(corpus.iterdir())
         for chunk in chunk_document(load_document(path.resolve()), 800, 100)
     }
-    database = index_dir / "chroma" / "chroma.sqlite3"
-    size_before = database.stat().st_size
-    indexer = rag_index(str(corpus), "--index-dir", str(index_dir))
-    wait_for(lambda: database.stat().st_size > size_before, indexer)  # a first file committed
-    indexer.send_signal(signal.SIGKILL)
-    indexer.wait()
+    kill_once_a_file_is_done(str(corpus), "--index-dir", str(index_dir))
 
     assistant = Assistant.from_settings(index_dir=index_dir)
     killed = set(stored_chunks(assistant))
