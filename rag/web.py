@@ -251,9 +251,11 @@ def serve(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks:
     settings = settings or Settings()
     assistant = Assistant(settings)
     # Load the models and the index now, not on the first question (with
-    # nothing indexed yet, uploads will build the index).
+    # nothing indexed yet, uploads will build the index). The warm-up answers
+    # extractively: loading the LLM is enough, generating would only delay the start.
     with contextlib.suppress(RagError):
-        assistant.ask(EXAMPLES[0])
+        assistant.answerer()
+        assistant.ask(EXAMPLES[0], mode="extractive")
     app = build_app(assistant)
     app.queue(default_concurrency_limit=CONCURRENT_QUESTIONS)
     auth = None

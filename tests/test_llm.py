@@ -29,6 +29,7 @@ from .conftest import run_rag
 from .test_answer import assert_verified
 
 pytestmark = pytest.mark.slow
+SHORT = 48  # tokens: SmolLM2 rambles, and the tests check behaviour, not prose
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +39,9 @@ def smollm2() -> Path:
 
 @pytest.fixture(scope="session")
 def llama_assistant(article_index: Path, smollm2: Path) -> Assistant:
-    return Assistant.from_settings(index_dir=article_index, mode="llm", llm_model_path=smollm2)
+    return Assistant.from_settings(
+        index_dir=article_index, mode="llm", llm_model_path=smollm2, llm_max_tokens=SHORT
+    )
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +92,11 @@ def test_an_instruction_in_the_question_is_not_obeyed(llama_assistant: Assistant
 
 def test_the_openai_compatible_server_answers(article_index: Path, llm_server: str) -> None:
     assistant = Assistant.from_settings(
-        index_dir=article_index, mode="llm", llm_base_url=llm_server, llm_model="smollm2"
+        index_dir=article_index,
+        mode="llm",
+        llm_base_url=llm_server,
+        llm_model="smollm2",
+        llm_max_tokens=SHORT,
     )
     answer = assistant.ask("Who is the Kazakh president?")
     assert "unavailable" not in answer.note
@@ -150,7 +157,8 @@ def test_unverifiable_output_falls_back_to_the_extractive_answer(
 def test_the_web_chat_answers_in_llm_mode(web_index: Path, smollm2: Path) -> None:
     from gradio_client import Client
 
-    with servers.web_app(web_index, RAG_MODE="llm", RAG_LLM_MODEL_PATH=str(smollm2)) as url:
+    settings = {"RAG_LLM_MODEL_PATH": str(smollm2), "RAG_LLM_MAX_TOKENS": str(SHORT)}
+    with servers.web_app(web_index, RAG_MODE="llm", **settings) as url:
         answer = Client(url, verbose=False).predict(
             question="Who chairs the CSTO?", history=[], api_name="/ask"
         )
