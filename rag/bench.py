@@ -231,7 +231,8 @@ def run(
             result.baseline = naive_baseline(items, result.notes) if options.baseline else None
             bar.update()
             bar.set_description("cold start")
-            result.cold_start_ms = measure_cold_start(_settings(work / "embedded-0", None))
+            runs = 1 if options.quick else 3
+            result.cold_start_ms = measure_cold_start(_settings(work / "embedded-0", None), runs)
             bar.update()
         result.load_average = (result.load_average[0], round(os.getloadavg()[0], 2))
         save(result)
