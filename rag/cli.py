@@ -30,6 +30,11 @@ EXIT_PARTIAL = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:  # its own flags: `rag bench --help`
+        from rag.bench import main as bench
+
+        return bench(argv[1:])
     args = _parser().parse_args(argv)
     overrides = {name: getattr(args, name) for name in Settings.model_fields if hasattr(args, name)}
     try:
@@ -348,6 +353,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     gguf.add_argument("name", nargs="?", help="assemble and verify this model")
     gguf.set_defaults(run=_models)
+
+    commands.add_parser(
+        "bench", help="measure speed, memory and scale (rag bench --help)", add_help=False
+    )
 
     documents = commands.add_parser("documents", help="list indexed documents", **common)
     documents.add_argument("--json", action="store_true", help="print JSON")
