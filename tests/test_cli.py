@@ -91,6 +91,7 @@ def test_python_dash_m_rag_is_the_same_command() -> None:
     assert result.returncode == 0 and "--index-dir" in result.stdout
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
@@ -162,6 +163,7 @@ def test_chat_keeps_the_conversation(article_index: Path) -> None:
     assert "choisi l’épreuve de force" in result.stdout
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize(
     ("question", "needle"),
     [("   ", "question is empty"), ("x" * 2001, "the limit is 2000")],
