@@ -223,6 +223,10 @@ def check_question(question: str) -> str:
     stripped = question.strip()
     if not stripped:
         raise QuestionError("the question is empty")
+    try:
+        stripped.encode("utf-8")
+    except UnicodeEncodeError as error:  # bytes that were not UTF-8, from argv or stdin
+        raise QuestionError("the question is not UTF-8 text; send it in UTF-8") from error
     if len(stripped) > MAX_QUESTION_CHARS:
         raise QuestionError(
             f"the question has {len(stripped)} characters; the limit is {MAX_QUESTION_CHARS}"

@@ -150,7 +150,8 @@ def _ask_batch(assistant: Assistant, as_json: bool) -> int:
         except RagError as error:
             failed += 1
             result = {"question": question, "error": str(error)}
-            print(json.dumps(result, ensure_ascii=False) if as_json else f"error: {error}")
+            # ASCII: a line that failed may hold bytes that are not text.
+            print(json.dumps(result) if as_json else f"error: {error}")
         else:
             print(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else answer.answer)
         sys.stdout.flush()

@@ -33,8 +33,19 @@ MAX_CACHED_TEXTS = 100_000
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|oublie[zr]?|ignore[zr]?)\b.{0,40}"
     r"\b(instructions?|directions?|prompt|rules|règles|consignes|tout|everything)\b"
-    r"|\b(system prompt|you are now|tu es maintenant|vous êtes maintenant)\b",
-    re.IGNORECASE,
+    r"|\b(system prompt|you are now|tu es maintenant|vous êtes maintenant)\b"
+    # A chat turn or a system message: "Assistant: ...", "[SYSTEM] ...".
+    r"|^\W*(system|assistant|assistante|user|utilisateur)\s*:"
+    r"|\[(system|inst)\]"
+    # Orders about what to answer: "if anyone asks ..., reply X", "answer only X".
+    r"|\b(if|when|whenever)\b[^.]{0,80}\bask(s|ed)?\b[^.,]{0,80},\s*"
+    r"(reply|answer|respond|say|write)\b"
+    r"|\b(si|quand|lorsqu[e’'])\b[^.]{0,80}\b(demandes?|questions?)\b[^.,]{0,80},\s*"
+    r"(réponds|répondez|dis|dites|écris|écrivez)\b"
+    r"|\b(answer|reply|respond)\s+only\b"
+    r"|\b(réponds|répondez)\s+(uniquement|seulement|toujours|simplement)\b"
+    r"|\b(answer|response|réponse)\s+(to|à)\s+(every|all|any|each|toutes|chaque)\b",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
