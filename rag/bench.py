@@ -56,6 +56,10 @@ STORES = ("embedded", "server")
 # Assistant's own timings of `ask`, the others are timed piece by piece.
 STAGES = ("analyse", "embed", "dense", "bm25", "fuse", "retrieve", "evidence", "answer", "total")
 NAIVE_K = 4
+LLM_NOTE = (
+    "LLM variants (ours and the naive RAG with the same LLM): not run, "
+    "the bench drives the extractive answerer only"
+)
 
 
 @dataclass
@@ -212,7 +216,7 @@ def run(
         rows=[],
         baseline=None,
         cold_start_ms={},
-        notes=["LLM variants (ours and the naive one with the same LLM): not run, no LLM mode yet"],
+        notes=[LLM_NOTE],
     )
     steps = sum(len(options.stores_for(size)) for size in (0, *sizes)) + 2
     bar = tqdm(total=steps, unit="step", disable=not options.progress, file=sys.stderr)
