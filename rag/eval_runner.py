@@ -80,7 +80,7 @@ def llm_configurations(settings: Settings) -> list[Configuration]:
     for model in KNOWN:
         path = settings.models_dir / model.file
         if len(model.modules) > 1 and path.is_file():
-            llms[model.name] = {"llm_model_path": path, "llm_base_url": None}
+            llms[model.name] = {"llm_model_path": str(path), "llm_base_url": None}
     return [
         Configuration(f"LLM {name}{label}", {"mode": "llm", "verify": verify, **overrides})
         for name, overrides in llms.items()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from rag.clean import clean_text
+from rag.eval_runner import llm_configurations
 from rag.evaluate import EvalItem, evidence_rank, judge, load_eval_set, summarise, wilson_interval
+from rag.models import known
 from rag.records import Answer, Passage
+from rag.settings import Settings
 from tests.factories import make_passage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,3 +157,14 @@ def test_retrieval_figures_count_answerable_items_only():
 
 def answer_with(passages: list[Passage]) -> Answer:
     return Answer("q", "x [1].", False, [], passages, "extractive", "en", {"total": 1.0})
+
+
+def test_llm_configurations_are_json_for_the_report(tmp_path: Path) -> None:
+    """Each configuration's overrides go into report.json as they are."""
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / known("qwen2.5-coder-0.5b").file).write_bytes(b"GGUF")
+    settings = Settings(llm_model_path=tmp_path / "mine.gguf", models_dir=models)
+    configurations = llm_configurations(settings)
+    assert [c.overrides["verify"] for c in configurations] == [True, False, True, False]
+    json.dumps([c.overrides for c in configurations])
