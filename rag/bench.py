@@ -14,13 +14,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -43,6 +40,7 @@ from rag.evidence import EvidenceScorer, Ranking
 from rag.load import discover, load_document
 from rag.question import Question, analyse
 from rag.records import Answer, Chunk, Passage
+from rag.servers import chroma_server
 from rag.settings import Settings
 
 ARTICLE = Path("data/kazakhstan-otsc-2022-01-06.fr.txt")
@@ -477,41 +475,6 @@ def _chroma(store: str, folder: Path) -> Iterator[tuple[str | None, list[int]]]:
         return
     with chroma_server(folder / "server") as (url, pid):
         yield url, [pid]
-
-
-@contextmanager
-def chroma_server(data: Path) -> Iterator[tuple[str, int]]:
-    """`chroma run` persisting into ``data`` on a free 127.0.0.1 port: (url, pid)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    url = f"http://127.0.0.1:{port}"
-    data.mkdir(parents=True)
-    command = [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(data),
-               "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
-    with (data.parent / "chroma.log").open("w") as log:
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_until_up(f"{url}/api/v2/heartbeat", server, data.parent / "chroma.log")
-        yield url, server.pid
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
-def _wait_until_up(probe: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(probe, timeout=2).read()
-            return
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"chroma run did not start: {log.read_text()}") from None
-            time.sleep(0.2)
 
 
 def _settings(folder: Path, chroma_url: str | None) -> Settings:
