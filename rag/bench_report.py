@@ -6,9 +6,11 @@ results.json from an earlier run can be re-rendered without measuring again.
 
 from __future__ import annotations
 
-import json
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from rag.report_files import write_report_files
 
 # The goals of issue 8, as measured by `rag bench` on 2 cores.
 ANSWER_P50_MS, ANSWER_P95_MS = 150.0, 300.0
@@ -96,23 +98,13 @@ def markdown(data: dict[str, Any]) -> str:
 
 def write_results(data: dict[str, Any], directory: Path) -> list[Path]:
     """results.json, results.md and latency.png in ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = [directory / "results.json", directory / "results.md", directory / "latency.png"]
-    paths[0].write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    paths[1].write_text(markdown(data), encoding="utf-8")
-    plot(data, paths[2])
-    return paths
+    names = ("results.json", "results.md", "latency.png")
+    return write_report_files(directory, names, data, markdown(data), partial(plot, data), (8, 4.5))
 
 
-def plot(data: dict[str, Any], path: Path) -> None:
+def plot(data: dict[str, Any], axes: Any) -> None:
     """Answer p50/p95 and retrieval p95 against passages (log x), per store."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(8, 4.5))
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    colours = [f"C{i}" for i in range(10)]  # the default colour cycle
     stores = dict.fromkeys(r["store"] for r in data["rows"])
     for colour, store in zip(colours, stores, strict=False):
         rows = sorted(
@@ -134,9 +126,6 @@ def plot(data: dict[str, Any], path: Path) -> None:
     axes.set_ylabel("ms per question (warm)")
     axes.set_title(f"Query latency against corpus size ({data['cores']} cores)")
     axes.legend(fontsize="small")
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
 
 
 def _scale_table(data: dict[str, Any]) -> str:

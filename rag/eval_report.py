@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rag.eval_runner import Run
 from rag.evaluate import Judgement, groups, summarise
+from rag.report_files import write_report_files
 
 # (metric, column title) of the tables; rates show their 95% interval.
 COLUMNS = [
@@ -61,12 +62,10 @@ def worst_failures(judgements: list[Judgement]) -> list[Judgement]:
 
 def write_report(data: dict[str, Any], directory: Path) -> list[Path]:
     """report.json, report.md and report.png in ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = [directory / "report.json", directory / "report.md", directory / "report.png"]
-    paths[0].write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    paths[1].write_text(markdown(data), encoding="utf-8")
-    chart(data, paths[2])
-    return paths
+    names = ("report.json", "report.md", "report.png")
+    return write_report_files(
+        directory, names, data, markdown(data), partial(chart, data), size=(11, 4.5)
+    )
 
 
 def headline_table(data: dict[str, Any]) -> str:
@@ -117,16 +116,10 @@ def markdown(data: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def chart(data: dict[str, Any], path: Path) -> None:
+def chart(data: dict[str, Any], axes: Any) -> None:
     """Grouped bars of the main rates per configuration, with 95% intervals."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     configurations = data["configurations"]
     width = 0.8 / len(configurations)
-    figure, axes = plt.subplots(figsize=(11, 4.5))
     for i, configuration in enumerate(configurations):
         summary = configuration["groups"]["all"]
         values = [summary[m] for m in CHART_METRICS]
@@ -141,9 +134,6 @@ def chart(data: dict[str, Any], path: Path) -> None:
     axes.set_ylim(0, 1.05)
     axes.set_title(f"Eval, split {data['split']} (95% intervals)")
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
 
 
 def _table_head(first: str) -> list[str]:

@@ -77,7 +77,15 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(0.5, ge=0, description="Weight of BM25 ranks in RRF.")
     rrf_k: int = Field(60, ge=1, description="Rank constant of reciprocal rank fusion.")
     threads: int = Field(2, ge=1, description="CPU threads for the encoder.")
-    embed_batch_size: int = Field(64, ge=1, description="Chunks embedded and stored per batch.")
+    index_workers: int = Field(
+        0,
+        ge=0,
+        description="Processes that load, chunk and embed when indexing much text "
+        "(0: one per core; 1: all in this process).",
+    )
+    embed_batch_size: int = Field(
+        512, ge=1, description="Chunks embedded and stored per write (across files)."
+    )
 
     ui_host: str = Field("127.0.0.1", description="Address the web chat binds to.")
     ui_port: int = Field(7860, ge=1, le=65535, description="Port of the web chat.")

@@ -1,11 +1,11 @@
-"""Chunks, their vectors and metadata in a Chroma collection (via langchain-chroma).
+"""Chunks, their vectors and metadata in a Chroma collection.
 
 Embedded (a PersistentClient under the index folder) by default, or a Chroma
 server when ``chroma_url`` is set. The collection records the embedding model
 that filled it, and opening it with another model is an error: vectors from
 two models cannot be compared. Chroma's own embedding function never runs:
 every collection is created with ``embedding_function=None`` and vectors come
-from our LangChain ``Embeddings``.
+from our LangChain ``Embeddings``, computed before they are stored.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlparse
-
-from langchain_core.embeddings import Embeddings
 
 from rag.errors import (
     ChromaUnavailableError,
@@ -104,16 +102,8 @@ def _known_failure(error: Exception, *, writes: bool) -> RagError | None:
 class ChunkStore:
     """The collection of one index; all Chroma access goes through here."""
 
-    def __init__(self, client: Any, collection: Any, embeddings: Embeddings) -> None:
-        from langchain_chroma import Chroma
-
+    def __init__(self, collection: Any) -> None:
         self._collection = collection
-        self._vectors = Chroma(
-            client=client,
-            collection_name=collection.name,
-            embedding_function=embeddings,
-            create_collection_if_not_exists=False,
-        )
 
     @classmethod
     @_translated(writes=True)
@@ -121,7 +111,6 @@ class ChunkStore:
         cls,
         client: Any,
         name: str,
-        embeddings: Embeddings,
         model: str,
         *,
         create: bool,
@@ -156,7 +145,7 @@ class ChunkStore:
                 f"{model!r}: rebuild it with `rag index --rebuild` or set "
                 f"RAG_EMBEDDING_MODEL={built_with}"
             )
-        return cls(client, collection, embeddings)
+        return cls(collection)
 
     @classmethod
     @_translated(writes=True)
@@ -185,6 +174,15 @@ class ChunkStore:
         return counts
 
     @_translated(writes=False)
+    def fingerprints(self) -> dict[str, set[tuple[str, str]]]:
+        """Every indexed source with the (file sha256, chunking) its chunks were made from."""
+        found: dict[str, set[tuple[str, str]]] = {}
+        for _, _, metadata in self._pages(include=["metadatas"]):
+            key = (str(metadata.get("file_sha256", "")), str(metadata.get("chunking", "")))
+            found.setdefault(str(metadata.get("source", "")), set()).add(key)
+        return found
+
+    @_translated(writes=False)
     def chunks(self) -> list[Chunk]:
         """Every chunk in the collection (for the lexical index)."""
         return [
@@ -193,13 +191,16 @@ class ChunkStore:
         ]
 
     @_translated(writes=True)
-    def add(self, chunks: list[Chunk], extra: Metadata) -> None:
-        """Embed and store ``chunks``; ``extra`` is added to each one's metadata."""
+    def add(
+        self, chunks: list[Chunk], metadatas: list[Metadata], vectors: list[list[float]]
+    ) -> None:
+        """Store ``chunks`` with their metadata and vectors, one each."""
         if chunks:
-            self._vectors.add_texts(
-                texts=[c.text for c in chunks],
-                metadatas=[chunk_metadata(c) | extra for c in chunks],
+            self._collection.upsert(
                 ids=[c.id for c in chunks],
+                documents=[c.text for c in chunks],
+                metadatas=metadatas,
+                embeddings=vectors,
             )
 
     @_translated(writes=True)

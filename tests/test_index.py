@@ -9,9 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from rag import Assistant
+from rag import Assistant, prepare
 from rag.errors import IndexLockedError, PathNotFoundError
 from rag.load import load_document
 from rag.store import ChunkStore, chroma_client
@@ -25,9 +26,7 @@ OTHER = REPO / "tests" / "data" / "other"
 def stored_chunks(assistant: Assistant) -> dict[str, tuple[str, int, int, str]]:
     """Chunk id -> (source, start, end, text) of everything in the index."""
     client = chroma_client(assistant.settings.index_dir, None, create=False)
-    store = ChunkStore.open(
-        client, "rag", assistant.embeddings, "use-multilingual-v3", create=False
-    )
+    store = ChunkStore.open(client, "rag", "use-multilingual-v3", create=False)
     return {c.id: (c.source, c.start, c.end, c.text) for c in store.chunks()}
 
 
@@ -130,6 +129,30 @@ def test_bad_files_are_skipped_and_nothing_indexed_is_lost(
     assert "UTF-8" in reasons["latin1.txt"]
     assert [Path(f.source).name for f in report.with_status("indexed")] == ["good.md"]
     assert report.total_chunks == total + 1
+
+
+def test_worker_processes_store_what_one_process_stores(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prepare, "MIN_BYTES_FOR_WORKERS", 0)  # workers even for 3 files
+    (corpus / "empty.txt").write_bytes(b"")
+    reports, contents, vectors = [], [], []
+    for workers in (1, 2):
+        assistant = Assistant.from_settings(
+            index_dir=tmp_path / f"index-{workers}", index_workers=workers
+        )
+        reports.append(assistant.index([corpus]))
+        contents.append(stored_chunks(assistant))
+        client = chroma_client(assistant.settings.index_dir, None, create=False)
+        got = client.get_collection("rag").get(include=["embeddings"])
+        vectors.append(dict(zip(got["ids"], got["embeddings"], strict=True)))
+    serial, parallel = reports
+    assert [(f.source, f.status, f.chunks_added, f.reason) for f in parallel.files] == [
+        (f.source, f.status, f.chunks_added, f.reason) for f in serial.files
+    ]
+    assert parallel.with_status("skipped") and contents[0] == contents[1]
+    for chunk_id, vector in vectors[0].items():
+        assert np.allclose(vector, vectors[1][chunk_id], atol=1e-4)
 
 
 @pytest.mark.reliability

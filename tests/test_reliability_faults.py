@@ -103,7 +103,9 @@ def test_an_indexer_killed_mid_update_leaves_an_index_that_answers_and_a_rerun_c
         for path in sorted(corpus.iterdir())
         for chunk in chunk_document(load_document(path.resolve()), 800, 100)
     }
-    kill_once_a_file_is_done(str(corpus), "--index-dir", str(index_dir))
+    # One write per file (writes span files by default), so that the kill
+    # falls between writes of the same run.
+    kill_once_a_file_is_done(str(corpus), "--index-dir", str(index_dir), "--embed-batch-size", "1")
 
     assistant = Assistant.from_settings(index_dir=index_dir)
     killed = set(stored_chunks(assistant))

@@ -31,6 +31,10 @@ def verifier() -> ClaimVerifier:
         "At least 26 people were killed and 353 injured [2].",
         "President Tokayev asked the CSTO for help on Wednesday 5 January [3].",
         "Armenia chairs the CSTO [1], and 353 people were injured [2].",
+        # Common words opening a sentence are not names to look for.
+        "Currently, Armenia chairs the CSTO [1].",
+        "According to the authorities, at least 26 people were killed [2].",
+        "Selon les autorités, 353 personnes ont été blessées [2].",
     ],
 )
 def test_supported_sentences_are_kept(verifier: ClaimVerifier, answer: str) -> None:
@@ -45,7 +49,11 @@ def test_supported_sentences_are_kept(verifier: ClaimVerifier, answer: str) -> N
         ("Armenia chairs the CSTO.", "cites no source"),
         ("Armenia chairs the CSTO [4].", "cites [4], which is not one of the sources"),
         ("At least 40 people were killed [2].", " 40' is not in the cited source"),
-        ("Vladimir Putin chairs the CSTO [1].", "'Putin' is not in the cited source"),
+        ("Vladimir Putin chairs the CSTO [1].", "'Vladimir Putin' is not in the cited source"),
+        # A name opening the sentence is checked too, though every sentence
+        # starts with a capital.
+        ("Tokayev chairs the CSTO [1].", "'Tokayev' is not in the cited source"),
+        ("Putin decided to send troops [3].", "'Putin' is not in the cited source"),
         ("Tokayev asked for help on 7 January [3].", "is not in the cited source"),
         ("PWNED [1].", "'PWNED' is not in the cited source"),
         ("Kazakhstan has 19 million inhabitants [2].", "is not in the cited source"),
