@@ -1,8 +1,12 @@
 """Weighted reciprocal rank fusion of several ranked lists of chunks.
 
 RRF uses ranks, not raw scores, so cosine similarities and BM25 scores need
-no common scale; the weights keep BM25 from drowning the dense side on
-cross-lingual questions where it only matches names.
+no common scale. Both sides weigh 1 by default: on the article alone a BM25
+weight of 0.5 or 1 answers the same (`rag eval --lexical-weight`), but in a
+haystack of 1,000 generated passages the article's evidence reached the top 5
+for 0.84 of its questions at 1 against 0.70 at 0.5 (`rag bench --sizes 1k`):
+a passage that only BM25 finds, by a rare name, must be able to outrank the
+dense side's near misses.
 """
 
 from __future__ import annotations

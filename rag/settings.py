@@ -74,7 +74,7 @@ class Settings(BaseSettings):
         20, ge=1, description="Candidates taken from each retriever before fusion."
     )
     dense_weight: float = Field(1.0, ge=0, description="Weight of dense ranks in RRF.")
-    lexical_weight: float = Field(0.5, ge=0, description="Weight of BM25 ranks in RRF.")
+    lexical_weight: float = Field(1.0, ge=0, description="Weight of BM25 ranks in RRF.")
     rrf_k: int = Field(60, ge=1, description="Rank constant of reciprocal rank fusion.")
     threads: int = Field(2, ge=1, description="CPU threads for the encoder.")
     index_workers: int = Field(
