@@ -52,10 +52,9 @@ STORES = ("embedded", "server")
 # Per-question stages, in pipeline order; "retrieve" and "total" are the
 # Assistant's own timings of `ask`, the others are timed piece by piece.
 STAGES = ("analyse", "embed", "dense", "bm25", "fuse", "retrieve", "evidence", "answer", "total")
-LLM_NOTE = (
-    "LLM variants (ours and the naive RAG with the same LLM): not run, "
-    "the bench drives the extractive answerer only"
-)
+# With an LLM, every third question: the naive RAG prompts it with 4 whole
+# passages each time, some 5 s a question on 2 cores.
+LLM_EVERY = 3
 
 
 @dataclass
@@ -125,6 +124,7 @@ class BenchResult:
     baseline: Baseline | None
     cold_start_ms: dict[str, float]
     notes: list[str]
+    llm: list[Baseline] = field(default_factory=list)  # ours, then the naive RAG, with an LLM
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -136,6 +136,7 @@ class BenchResult:
             "questions": self.questions,
             "rows": [r.to_dict() for r in self.rows],
             "baseline": self.baseline.to_dict() if self.baseline else None,
+            "llm": [b.to_dict() for b in self.llm],
             "cold_start_ms": self.cold_start_ms,
             "notes": self.notes,
         }
@@ -198,7 +199,7 @@ def run(
         rows=[],
         baseline=None,
         cold_start_ms={},
-        notes=[LLM_NOTE],
+        notes=[],
     )
     steps = sum(len(options.stores_for(size)) for size in (0, *sizes)) + 2
     bar = tqdm(total=steps, unit="step", disable=not options.progress, file=sys.stderr)
@@ -214,9 +215,8 @@ def run(
             bar.update()
         if not size:
             bar.set_description("naive baseline")
-            result.baseline = (
-                naive_baseline(items, ARTICLE, result.notes) if options.baseline else None
-            )
+            if options.baseline:
+                result.baseline, result.llm = compare_baselines(items, work, settings, result.notes)
             bar.update()
             bar.set_description("cold start")
             runs = 1 if options.quick else 3
@@ -226,6 +226,57 @@ def run(
         save(result)
     bar.close()
     return result
+
+
+def compare_baselines(
+    items: list[EvalItem], work: Path, settings: Settings, notes: list[str]
+) -> tuple[Baseline | None, list[Baseline]]:
+    """The naive RAG on the article; with an LLM configured, also ours and the
+    naive RAG answering with that LLM (every LLM_EVERY-th question)."""
+    from rag.errors import LLMUnavailableError
+    from rag.llm import describe, load_chat_model
+
+    if not (settings.llm_model_path or settings.llm_base_url):
+        notes.append(
+            "LLM variants (ours and the naive RAG with the same LLM) not run: no LLM "
+            "configured (RAG_LLM_MODEL_PATH or RAG_LLM_BASE_URL)"
+        )
+        return naive_baseline(items, ARTICLE, notes)[0], []
+    try:
+        chat_model = load_chat_model(settings, cited_sentences=False)
+    except LLMUnavailableError as error:
+        notes.append(f"LLM variants not run: {error}")
+        return naive_baseline(items, ARTICLE, notes)[0], []
+    llm_items = items[::LLM_EVERY]
+    top, naive_llm = naive_baseline(items, ARTICLE, notes, chat_model, llm_items)
+    del chat_model  # one LLM in memory at a time
+    if naive_llm is None:
+        return top, []
+    notes.append(
+        f"LLM variants: {describe(settings)}, on every {LLM_EVERY}rd question "
+        f"({len(llm_items)} of {len(items)})"
+    )
+    return top, [ask_with_llm(_settings(work / "embedded-0", None), llm_items), naive_llm]
+
+
+def ask_with_llm(settings: Settings, items: list[EvalItem]) -> Baseline:
+    """Our answers in LLM mode (verified), judged and timed by ``Assistant.ask``."""
+    assistant = Assistant(settings)
+    assistant.ask(COLD_START_QUESTION, mode="llm")  # loads the model
+    judgements, totals, first = [], [], []
+    for item in items:
+        answer = assistant.ask(item.question, item.history, mode="llm")
+        judgements.append(judge(item, answer))
+        totals.append(answer.timings_ms["total"])
+        first.append(answer.timings_ms["first_token"])
+    summary = summarise(judgements)
+    return Baseline(
+        name="ours: hybrid, LLM phrasing verified evidence",
+        index_seconds=0.0,
+        stages_ms={"total": percentiles(totals), "first_token": percentiles(first)},
+        hit_at_5=summary["hit@5"],
+        accuracy=summary["accuracy"],
+    )
 
 
 def measure_row(

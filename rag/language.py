@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import io
 import lzma
+import os
 from array import array
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
@@ -26,22 +29,8 @@ SHORT_TEXT = 200
 
 @lru_cache(maxsize=2)
 def _identifier(restricted: bool) -> LanguageIdentifier:
-    try:
-        identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
-    except OSError:
-        # py3langid unpacks its model into a temporary file, which a full disk
-        # (or a file size limit) refuses: questions must still be answered.
-        identifier = _unpacked_in_memory()
-    if restricted:
-        identifier.set_languages(list(COMMON_LANGUAGES))
-    return identifier
-
-
-def _unpacked_in_memory() -> LanguageIdentifier:
-    """py3langid's model read without a temporary file (65 MB of memory meanwhile)."""
-    with lzma.open(MODEL_DIR / MODEL_FILE) as packed:
-        model = np.load(io.BytesIO(packed.read()), allow_pickle=False)
-    return LanguageIdentifier(
+    model = _model()
+    identifier = LanguageIdentifier(
         model["ptc"],
         model["pc"],
         model["classes"].tolist(),
@@ -49,6 +38,43 @@ def _unpacked_in_memory() -> LanguageIdentifier:
         model["out_feat"].tolist(),
         tk_row=_stdlib_array(model["nextmove_row"]),
     )
+    if restricted:
+        identifier.set_languages(list(COMMON_LANGUAGES))
+    return identifier
+
+
+@lru_cache(maxsize=1)
+def _model() -> dict[str, np.ndarray]:
+    """py3langid's model, unpacked once into the user's cache folder.
+
+    py3langid unpacks its xz-compressed model into a temporary file at every
+    start (about 0.5 s of a cold `rag ask`, and refused on a full disk); the
+    unpacked copy loads in a few milliseconds. It is read in memory, and not
+    kept, when the cache cannot be written.
+    """
+    cached = _cache_dir() / f"py3langid-{version('py3langid')}-model.npz"
+    try:
+        with np.load(cached, allow_pickle=False) as stored:
+            return dict(stored)
+    except (OSError, ValueError):
+        pass
+    with lzma.open(MODEL_DIR / MODEL_FILE) as packed:
+        data = packed.read()
+    with np.load(io.BytesIO(data), allow_pickle=False) as unpacked:
+        model = dict(unpacked)
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as out:
+            np.savez(out, **model)
+        partial.replace(cached)
+    except OSError:
+        partial.unlink(missing_ok=True)
+    return model
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-news"
 
 
 def _stdlib_array(values: np.ndarray) -> array[int]:

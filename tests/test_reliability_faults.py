@@ -229,12 +229,15 @@ def test_a_full_disk_at_indexing_is_one_line_and_the_index_still_answers(
         assert run_rag("documents", "--json", *index).stdout == before
 
 
-def test_language_detection_needs_no_disk() -> None:
-    # py3langid unpacks its model into a temporary file; a full disk refuses it.
+def test_language_detection_needs_no_disk(tmp_path: Path) -> None:
+    # The language model is unpacked into a cache file once; a full disk refuses
+    # that file, and detection must go on without it.
     code = (
         "import resource; resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))\n"
         "from rag.language import detect_language\n"
         "print(detect_language('Qui assure la présidence de l’OTSC ?'))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    env = os.environ | {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.stdout == "fr\n", result.stderr
+    assert not list((tmp_path / "cache").rglob("*.npz"))
