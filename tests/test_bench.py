@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,19 +89,27 @@ def _row(corpus: str, passages: int, total_p50: float, retrieve_p95: float) -> R
     )
 
 
-def test_the_report_says_which_goals_are_met_and_writes_its_three_files(tmp_path: Path) -> None:
-    result = BenchResult(
-        date="2026-01-01 00:00 UTC",
-        cores=2,
-        load_average=(0.5, 0.7),
-        embedding_model="use-multilingual-v3",
-        quick=True,
-        questions=12,
-        rows=[_row("article", 10, 40.0, 20.0), _row("1,000", 1000, 60.0, 140.0)],
-        baseline=None,
-        cold_start_ms={"cold_ask_ms": 2500.0, "import_ms": 900.0},
-        notes=["naive baseline not run"],
+def _result(rows: list[Row], **fields: Any) -> BenchResult:
+    return BenchResult(
+        **{
+            "date": "2026-01-01 00:00 UTC",
+            "cores": 2,
+            "load_average": (0.5, 0.7),
+            "embedding_model": "use-multilingual-v3",
+            "quick": True,
+            "questions": 12,
+            "rows": rows,
+            "baseline": None,
+            "cold_start_ms": {"cold_ask_ms": 2500.0, "import_ms": 900.0},
+            "notes": [],
+        }
+        | fields
     )
+
+
+def test_the_report_says_which_goals_are_met_and_writes_its_three_files(tmp_path: Path) -> None:
+    rows = [_row("article", 10, 40.0, 20.0), _row("1,000", 1000, 60.0, 140.0)]
+    result = _result(rows, notes=["naive baseline not run"])
     data = with_goals(result.to_dict())
     met = {g["goal"]: g["met"] for g in data["goals"]}
     assert met["warm answer p50, article"] is True
@@ -119,17 +128,9 @@ def test_the_llm_comparison_is_a_goal_on_median_latency() -> None:
     def answered(name: str, p50: float) -> Baseline:
         return Baseline(name, 0.0, {"total": {"p50": p50, "p95": 2 * p50}}, 0.9, 0.5)
 
-    result = BenchResult(
-        date="2026-01-01 00:00 UTC",
-        cores=2,
-        load_average=(0.5, 0.7),
-        embedding_model="use-multilingual-v3",
-        quick=True,
-        questions=12,
-        rows=[_row("article", 10, 40.0, 20.0)],
+    result = _result(
+        [_row("article", 10, 40.0, 20.0)],
         baseline=answered("naive", 10.0),
-        cold_start_ms={"cold_ask_ms": 2500.0, "import_ms": 900.0},
-        notes=[],
         llm=[answered("ours with an LLM", 400.0), answered("naive with the LLM", 2000.0)],
     )
     data = with_goals(result.to_dict())
