@@ -263,17 +263,23 @@ def ask_with_llm(settings: Settings, items: list[EvalItem]) -> Baseline:
     """Our answers in LLM mode (verified), judged and timed by ``Assistant.ask``."""
     assistant = Assistant(settings)
     assistant.ask(COLD_START_QUESTION, mode="llm")  # loads the model
-    judgements, totals, first = [], [], []
+    judgements, totals, first, answered = [], [], [], []
     for item in items:
         answer = assistant.ask(item.question, item.history, mode="llm")
         judgements.append(judge(item, answer))
         totals.append(answer.timings_ms["total"])
         first.append(answer.timings_ms["first_token"])
+        if not answer.abstained:  # the LLM was called (abstentions come before it)
+            answered.append(answer.timings_ms["total"])
     summary = summarise(judgements)
     return Baseline(
         name="ours: hybrid, LLM phrasing verified evidence",
         index_seconds=0.0,
-        stages_ms={"total": percentiles(totals), "first_token": percentiles(first)},
+        stages_ms={
+            "total": percentiles(totals),
+            "first_token": percentiles(first),
+            "answered": percentiles(answered),
+        },
         hit_at_5=summary["hit@5"],
         accuracy=summary["accuracy"],
     )

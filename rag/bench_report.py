@@ -55,11 +55,16 @@ def with_goals(data: dict[str, Any]) -> dict[str, Any]:
         )  # fmt: skip
     llm = data.get("llm") or []
     if llm:
-        ours_p50, naive_p50 = (b["stages_ms"]["total"]["p50"] for b in llm)
-        ratio = round(ours_p50 / naive_p50, 2)
-        goals.append(
-            _goal("latency against naive + same LLM (p50)", "≤ 0.5 x", ratio, ratio <= 0.5, "x")
-        )
+        # Ours abstains on half the questions before calling the LLM: the goal
+        # compares the questions it answered, each of which called it.
+        ours, naive = llm
+        name = "latency against naive + same LLM (p50, answers ours gave)"
+        answered = ours["stages_ms"]["answered"]["p50"]
+        if answered:
+            ratio = round(answered / naive["stages_ms"]["total"]["p50"], 2)
+            goals.append(_goal(name, "≤ 0.5 x", ratio, ratio <= 0.5, "x"))
+        else:
+            goals.append(_goal(name, "≤ 0.5 x", "no answer given", None, ""))
     else:
         goals.append(_goal("latency against naive + same LLM", "≤ 0.5 x", "not run", None, ""))
     return data | {"goals": goals}
@@ -176,7 +181,16 @@ def _baseline_table(data: dict[str, Any]) -> str:
     ]
     if data.get("llm"):
         ours_llm, naive_llm = data["llm"]
-        tables.append(_comparison(ours_llm, naive_llm, "on the article, with an LLM"))
+        answered = ours_llm["stages_ms"]["answered"]
+        table = _comparison(ours_llm, naive_llm, "on the article, with an LLM")
+        naive_total = naive_llm["stages_ms"]["total"]
+        table += (
+            f"\n| ours, the answers it gave (each called the LLM) | | | {answered['p50']:.1f} "
+            f"| {answered['p95']:.1f} |\n| ours (answers) / naive | | | "
+            f"{_ratio(answered['p50'], naive_total['p50'])} "
+            f"| {_ratio(answered['p95'], naive_total['p95'])} |"
+        )
+        tables.append(table)
     return "\n\n".join(tables)
 
 
