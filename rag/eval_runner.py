@@ -53,6 +53,7 @@ def compare_configurations(settings: Settings) -> list[Configuration]:
         Configuration("default"),
         Configuration("dense only", {"lexical_weight": 0.0}),
         Configuration("BM25 only", {"dense_weight": 0.0}),
+        Configuration("BM25 at half weight", {"lexical_weight": 0.5}),
         Configuration("chunks 800", {"chunk_size": 800, "chunk_overlap": 150}),
         *llm_configurations(settings),
     ]
@@ -129,6 +130,7 @@ def measure_cold_start(settings: Settings, runs: int = 3) -> dict[str, float]:
         sys.executable, "-m", "rag", "ask", "--json", COLD_START_QUESTION,
         "--index-dir", str(settings.index_dir), "--embedding-model", settings.embedding_model,
         "--chunk-size", str(settings.chunk_size), "--chunk-overlap", str(settings.chunk_overlap),
+        *(["--chroma-url", settings.chroma_url] if settings.chroma_url else []),
     ]  # fmt: skip
     imports = [sys.executable, "-c", "import rag.cli"]
     return {

@@ -87,17 +87,21 @@ def index_paths(
             continue
         stored[source] = store.metadata_of(source) if source in indexed else {}
         jobs.append(Job(path, frozenset(stored[source])))
+    found = {str(f) for f in files}
+    gone = [s for s in indexed if s not in found and _under(s, folders) and not Path(s).exists()]
+    if jobs or gone:  # before and after the writes: nothing built meanwhile is kept
+        store.renew_generation()
     writer = _Writer(store, settings)
     for prepared in _progress(prepare_all(jobs, embeddings, settings), len(jobs), progress):
         source = str(prepared.path)
         reports[source] = writer.write(prepared, stored.pop(source), signature)
     writer.flush()
     report = IndexReport(files=[reports[str(f)] for f in files])
-    found = set(reports)
-    for source in indexed:
-        if source not in found and _under(source, folders) and not Path(source).exists():
-            removed = store.remove_source(source)
-            report.files.append(FileReport(source, "removed", chunks_removed=removed))
+    for source in gone:
+        removed = store.remove_source(source)
+        report.files.append(FileReport(source, "removed", chunks_removed=removed))
+    if jobs or gone:
+        store.renew_generation()
     if not files:
         report.files.extend(
             FileReport(str(f), "skipped", "no supported files (.txt .md .html .pdf)")

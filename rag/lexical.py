@@ -5,12 +5,21 @@ both English and French are dropped so a question in one language does not
 match the other's function words. BM25 cannot bridge translations ("CSTO"
 vs "OTSC"): that is the dense side's job, and fusion weights say how much
 each side counts.
+
+Building the index means reading every chunk back from Chroma and
+tokenizing it, which the first question of every process paid for (2.4 s at
+10k passages). It is saved next to the index instead, with the generation of
+the collection it was built from, and loaded while that generation holds.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import tempfile
 import unicodedata
+from pathlib import Path
 
 import bm25s
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
@@ -18,6 +27,7 @@ from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 from rag.records import Chunk
 
 _WORD = re.compile(r"\w+")
+_CHUNKS, _GENERATION = "chunks.jsonl", "generation"
 # Question words match no evidence, only other questions' phrasing.
 _QUESTION_WORDS = [
     "who",
@@ -60,11 +70,40 @@ def tokenize(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 over a fixed list of chunks; rebuild it when the chunks change."""
 
-    def __init__(self, chunks: list[Chunk]) -> None:
+    def __init__(self, chunks: list[Chunk], bm25: bm25s.BM25 | None = None) -> None:
         self.chunks = chunks
-        self._bm25 = bm25s.BM25()
-        if chunks:
+        self._bm25 = bm25 or bm25s.BM25()
+        if chunks and bm25 is None:
             self._bm25.index([tokenize(c.text) for c in chunks], show_progress=False)
+
+    def save(self, folder: Path, generation: str) -> None:
+        """Write the index to ``folder`` (replaced whole), tagged ``generation``."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        try:
+            if self.chunks:
+                self._bm25.save(partial, show_progress=False)
+            with (partial / _CHUNKS).open("w", encoding="utf-8") as out:
+                for chunk in self.chunks:
+                    out.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+            (partial / _GENERATION).write_text(generation, encoding="utf-8")
+            shutil.rmtree(folder, ignore_errors=True)
+            partial.rename(folder)
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path, generation: str) -> LexicalIndex | None:
+        """The index saved in ``folder`` for ``generation``, or None."""
+        try:
+            if (folder / _GENERATION).read_text(encoding="utf-8") != generation:
+                return None
+            with (folder / _CHUNKS).open(encoding="utf-8") as lines:
+                chunks = [Chunk(**json.loads(line)) for line in lines]
+            bm25 = bm25s.BM25.load(folder, show_progress=False) if chunks else None
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # missing, half-written or from another version: rebuilt
+        return cls(chunks, bm25)
 
     def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """Up to ``k`` chunks sharing a term with ``query``, best first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,13 @@ class HybridRetriever:
 
     def _lexical_index(self) -> LexicalIndex:
         if self._lexical is None:
-            self._lexical = LexicalIndex(self._store.chunks())
+            folder = self._settings.index_dir / f"lexical-{self._settings.collection}"
+            generation = self._store.generation()
+            self._lexical = LexicalIndex.load(folder, generation)
+            if self._lexical is None:
+                self._lexical = LexicalIndex(self._store.chunks())
+                with suppress(OSError):  # a read-only or full disk: built again next time
+                    self._lexical.save(folder, generation)
         return self._lexical
 
     def search(self, question: str, k: int | None = None) -> Retrieval:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -153,6 +154,17 @@ class ChunkStore:
         """Delete collection ``name`` if it exists."""
         if name in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
             client.delete_collection(name)
+
+    def generation(self) -> str:
+        """A token that changes whenever the chunks may have (see renew_generation),
+        so that what is built from them (the BM25 index) can be kept meanwhile."""
+        return str((self._collection.metadata or {}).get("generation", ""))
+
+    @_translated(writes=True)
+    def renew_generation(self) -> None:
+        """Mark the chunks as changed: called before and after every write run."""
+        metadata = dict(self._collection.metadata or {}) | {"generation": uuid.uuid4().hex}
+        self._collection.modify(metadata=metadata)
 
     @_translated(writes=False)
     def count(self) -> int:

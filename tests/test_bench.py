@@ -86,6 +86,7 @@ def _row(corpus: str, passages: int, total_p50: float, retrieve_p95: float) -> R
         index=IndexFigures(passages, 3, 1.0, 90.0, 100.0, 1.5),
         query=QueryFigures(stages, 800.0, 1.0, 0.5, ["en-ans-001"]),
         peak_rss_mb=500.0,
+        cold_ask_ms=2000.0,
     )
 
 

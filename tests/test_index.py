@@ -131,6 +131,32 @@ def test_bad_files_are_skipped_and_nothing_indexed_is_lost(
     assert report.total_chunks == total + 1
 
 
+def test_the_bm25_index_is_kept_until_the_chunks_change(
+    assistant: Assistant, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = assistant.settings.index_dir
+    assistant.index([corpus])
+    assert assistant.search("Tokaïev").passages
+    assert (index_dir / "lexical-rag" / "chunks.jsonl").is_file()
+
+    # A new process loads it rather than reading every chunk back from Chroma.
+    with monkeypatch.context() as patched:
+        patched.setattr(ChunkStore, "chunks", lambda store: pytest.fail("BM25 rebuilt"))
+        assert Assistant.from_settings(index_dir=index_dir).search("Tokaïev").passages
+
+    # New words of a changed file are found: indexing renewed the generation.
+    doc = corpus / "harbour-bridge.en.md"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nThe zeppelinwharf opened.\n")
+    assistant.index([corpus])
+    [top, *_] = Assistant.from_settings(index_dir=index_dir).search("zeppelinwharf").passages
+    assert top.lexical_score and "zeppelinwharf" in top.chunk.text
+
+    # A damaged copy is rebuilt, not trusted.
+    (index_dir / "lexical-rag" / "chunks.jsonl").write_text("{not json", encoding="utf-8")
+    [top, *_] = Assistant.from_settings(index_dir=index_dir).search("zeppelinwharf").passages
+    assert "zeppelinwharf" in top.chunk.text
+
+
 def test_worker_processes_store_what_one_process_stores(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
