@@ -56,15 +56,18 @@ def with_goals(data: dict[str, Any]) -> dict[str, Any]:
     llm = data.get("llm") or []
     if llm:
         # Ours abstains on half the questions before calling the LLM: the goal
-        # compares the questions it answered, each of which called it.
+        # is shown over the same questions and over those it answered, each
+        # of which called the LLM.
         ours, naive = llm
-        name = "latency against naive + same LLM (p50, answers ours gave)"
-        answered = ours["stages_ms"]["answered"]["p50"]
-        if answered:
-            ratio = round(answered / naive["stages_ms"]["total"]["p50"], 2)
-            goals.append(_goal(name, "≤ 0.5 x", ratio, ratio <= 0.5, "x"))
-        else:
-            goals.append(_goal(name, "≤ 0.5 x", "no answer given", None, ""))
+        naive_p50 = naive["stages_ms"]["total"]["p50"]
+        for over, stage in (("same questions", "total"), ("answers ours gave", "answered")):
+            name = f"latency against naive + same LLM (p50, {over})"
+            ours_p50 = ours["stages_ms"][stage]["p50"]
+            if ours_p50:
+                ratio = round(ours_p50 / naive_p50, 2)
+                goals.append(_goal(name, "≤ 0.5 x", ratio, ratio <= 0.5, "x"))
+            else:
+                goals.append(_goal(name, "≤ 0.5 x", "no answer given", None, ""))
     else:
         goals.append(_goal("latency against naive + same LLM", "≤ 0.5 x", "not run", None, ""))
     return data | {"goals": goals}
