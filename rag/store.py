@@ -223,7 +223,10 @@ class ChunkStore:
     def remove_source(self, source: str) -> int:
         """Delete every chunk of ``source``; how many there were."""
         ids = list(self.metadata_of(source))
-        self.delete(ids)
+        if ids:
+            self.renew_generation()
+            self.delete(ids)
+            self.renew_generation()
         return len(ids)
 
     @_translated(writes=True)

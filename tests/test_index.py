@@ -156,6 +156,11 @@ def test_the_bm25_index_is_kept_until_the_chunks_change(
     [top, *_] = Assistant.from_settings(index_dir=index_dir).search("zeppelinwharf").passages
     assert "zeppelinwharf" in top.chunk.text
 
+    # A removed file's words are gone from it too.
+    assistant.remove(doc)
+    found = Assistant.from_settings(index_dir=index_dir).search("zeppelinwharf").passages
+    assert all(p.chunk.source != str(doc) for p in found)
+
 
 def test_worker_processes_store_what_one_process_stores(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
