@@ -9,6 +9,7 @@ one from PyPI packages) and the server is the user's.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -76,7 +77,7 @@ def _llama_cpp(settings: Settings, grammar: str | None) -> BaseChatModel:
             "llama.cpp is not installed: pip install -e '.[llm]' (compiles for ~5 min)"
         ) from error
     try:
-        return ChatLlamaCpp(
+        chat = ChatLlamaCpp(
             model_path=str(path),
             n_ctx=settings.llm_context,
             n_batch=512,  # LangChain's default of 8 makes a 300-token prompt take a minute
@@ -89,3 +90,7 @@ def _llama_cpp(settings: Settings, grammar: str | None) -> BaseChatModel:
         )
     except Exception as error:  # llama.cpp reports a bad file as ValueError or RuntimeError
         raise LLMUnavailableError(f"cannot load {path.name} with llama.cpp: {error}") from error
+    # Free the model with the chat model, or at exit while llama_cpp can still
+    # do it (its own __del__ then runs after the module is torn down, and fails).
+    weakref.finalize(chat, chat.client.close)
+    return chat
