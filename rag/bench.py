@@ -245,7 +245,7 @@ def compare_baselines(
         )
         return naive_baseline(items, ARTICLE, notes)[0], []
     try:
-        chat_model = load_chat_model(settings, cited_sentences=False)
+        chat_model = load_chat_model(settings.model_copy(update={"llm_grammar": False}))
     except LLMUnavailableError as error:
         notes.append(f"LLM variants not run: {error}")
         return naive_baseline(items, ARTICLE, notes)[0], []

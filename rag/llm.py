@@ -18,14 +18,13 @@ from rag.errors import LLMUnavailableError
 from rag.settings import Settings
 
 
-def load_chat_model(settings: Settings, *, cited_sentences: bool = True) -> BaseChatModel:
+def load_chat_model(settings: Settings) -> BaseChatModel:
     """The chat model the settings name, or LLMUnavailableError saying why not.
-    With llama.cpp, ``cited_sentences`` holds its output to CITED_SENTENCES;
-    without it the model writes freely (the bench's naive baseline)."""
+    With llama.cpp and ``llm_grammar``, its output is held to CITED_SENTENCES."""
     if settings.llm_base_url:
         return _openai_compatible(settings)
     if settings.llm_model_path:
-        return _llama_cpp(settings, CITED_SENTENCES if cited_sentences else None)
+        return _llama_cpp(settings, CITED_SENTENCES if settings.llm_grammar else None)
     raise LLMUnavailableError(
         "no LLM configured: set RAG_LLM_MODEL_PATH to a GGUF file (see `rag models`) "
         "or RAG_LLM_BASE_URL to an OpenAI-compatible server"

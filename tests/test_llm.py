@@ -19,9 +19,11 @@ from rag import Assistant
 from rag.answer import ExtractiveAnswerer
 from rag.evidence import EvidenceScorer
 from rag.generate import GenerativeAnswerer
+from rag.llm import load_chat_model
 from rag.models import known, model_path
 from rag.question import analyse
 from rag.records import Answer
+from rag.settings import Settings
 from rag.verify import ClaimVerifier
 
 from . import servers
@@ -75,6 +77,18 @@ def test_llama_cpp_answers_with_verified_citations(llama_assistant: Assistant) -
     assert pieces and all(isinstance(p, str) for p in pieces)  # tokens streamed first
     assert_generated_or_fallen_back(answer)
     assert "Arm" in answer.answer  # Armenia or the extractive Armenia [1] ... Arménie
+
+
+@pytest.mark.parametrize("grammar", [True, False])
+def test_free_generation_is_verified_like_the_cited_sentence_grammar(
+    article_index: Path, smollm2: Path, grammar: bool
+) -> None:
+    settings = Settings(
+        index_dir=article_index, llm_model_path=smollm2, llm_max_tokens=SHORT, llm_grammar=grammar
+    )
+    assert (load_chat_model(settings).grammar is not None) is grammar  # a LlamaGrammar
+    answer = Assistant(settings).ask("Who chairs the CSTO?", mode="llm")
+    assert_generated_or_fallen_back(answer)
 
 
 def test_no_llm_call_when_the_evidence_does_not_answer(llama_assistant: Assistant) -> None:
