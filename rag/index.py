@@ -89,19 +89,19 @@ def index_paths(
         jobs.append(Job(path, frozenset(stored[source])))
     found = {str(f) for f in files}
     gone = [s for s in indexed if s not in found and _under(s, folders) and not Path(s).exists()]
-    if jobs or gone:  # before and after the writes: nothing built meanwhile is kept
+    if jobs:  # before and after the writes: nothing built meanwhile is kept
         store.renew_generation()
     writer = _Writer(store, settings)
     for prepared in _progress(prepare_all(jobs, embeddings, settings), len(jobs), progress):
         source = str(prepared.path)
         reports[source] = writer.write(prepared, stored.pop(source), signature)
     writer.flush()
+    if jobs:
+        store.renew_generation()
     report = IndexReport(files=[reports[str(f)] for f in files])
-    for source in gone:
+    for source in gone:  # renews the generation itself
         removed = store.remove_source(source)
         report.files.append(FileReport(source, "removed", chunks_removed=removed))
-    if jobs or gone:
-        store.renew_generation()
     if not files:
         report.files.extend(
             FileReport(str(f), "skipped", "no supported files (.txt .md .html .pdf)")
@@ -140,8 +140,9 @@ class _Writer:
         self._new_metadata += [_metadata(c, extra) for c in new]
         self._vectors += [file.vectors[c.id] for c in new]
         for chunk in file.chunks:
-            if chunk.id in stored and _metadata(chunk, extra) != stored[chunk.id]:
-                self._moved[chunk.id] = _metadata(chunk, extra)
+            metadata = _metadata(chunk, extra)
+            if chunk.id in stored and metadata != stored[chunk.id]:
+                self._moved[chunk.id] = metadata
         stale = [i for i in stored if i not in current]
         self._stale += stale
         if len(self._new) >= self._settings.embed_batch_size:

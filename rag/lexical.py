@@ -71,10 +71,13 @@ class LexicalIndex:
     """BM25 over a fixed list of chunks; rebuild it when the chunks change."""
 
     def __init__(self, chunks: list[Chunk], bm25: bm25s.BM25 | None = None) -> None:
+        """BM25 over ``chunks``, or ``bm25`` when it was built over them already."""
         self.chunks = chunks
-        self._bm25 = bm25 or bm25s.BM25()
-        if chunks and bm25 is None:
-            self._bm25.index([tokenize(c.text) for c in chunks], show_progress=False)
+        if bm25 is None:
+            bm25 = bm25s.BM25()
+            if chunks:
+                bm25.index([tokenize(c.text) for c in chunks], show_progress=False)
+        self._bm25 = bm25
 
     def save(self, folder: Path, generation: str) -> None:
         """Write the index to ``folder`` (replaced whole), tagged ``generation``."""
