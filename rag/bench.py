@@ -19,10 +19,9 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -30,7 +29,8 @@ from rag.answer import ExtractiveAnswerer
 from rag.assistant import Assistant
 from rag.bench_corpus import build_corpus
 from rag.bench_measure import PeakRss, megabytes, percentiles
-from rag.bench_naive import Baseline, naive_baseline
+from rag.bench_naive import compare_baselines
+from rag.bench_results import BenchResult, IndexFigures, QueryFigures, Row
 from rag.chunk import chunk_document
 from rag.embed import load_embeddings
 from rag.eval_runner import COLD_START_QUESTION, measure_cold_start
@@ -52,96 +52,6 @@ STORES = ("embedded", "server")
 # Per-question stages, in pipeline order; "retrieve" and "total" are the
 # Assistant's own timings of `ask`, the others are timed piece by piece.
 STAGES = ("analyse", "embed", "dense", "bm25", "fuse", "retrieve", "evidence", "answer", "total")
-# With an LLM, every third question: the naive RAG prompts it with 4 whole
-# passages each time, some 5 s a question on 2 cores.
-LLM_EVERY = 3
-
-
-@dataclass
-class IndexFigures:
-    """Indexing one corpus through the pipeline, and the encoder alone on its text."""
-
-    passages: int
-    documents: int
-    seconds: float
-    passages_per_s: float
-    raw_encoder_per_s: float
-    disk_mb: float
-
-    @property
-    def ratio(self) -> float:
-        return round(self.passages_per_s / self.raw_encoder_per_s, 2)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"ratio": self.ratio}
-
-
-@dataclass
-class QueryFigures:
-    """The eval questions asked warm: latency per stage and how many were right."""
-
-    stages_ms: dict[str, dict[str, float]]
-    first_question_ms: float  # loading the encoder and building BM25 over the index
-    hit_at_5: float
-    accuracy: float
-    hits: list[str] = field(default_factory=list)  # ids with gold evidence in the top 5
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class Row:
-    """One corpus size on one store."""
-
-    corpus: str
-    store: str
-    index: IndexFigures
-    query: QueryFigures
-    peak_rss_mb: float
-    cold_ask_ms: float  # `rag ask` as a new process on this index, after the warm questions
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "corpus": self.corpus,
-            "store": self.store,
-            "index": self.index.to_dict(),
-            "query": self.query.to_dict(),
-            "peak_rss_mb": self.peak_rss_mb,
-            "cold_ask_ms": self.cold_ask_ms,
-        }
-
-
-@dataclass
-class BenchResult:
-    """Everything a run measured; ``to_dict`` is the --json output and results.json."""
-
-    date: str
-    cores: int
-    load_average: tuple[float, float]  # 1-minute load at start and end: other work shows here
-    embedding_model: str
-    quick: bool
-    questions: int
-    rows: list[Row]
-    baseline: Baseline | None
-    cold_start_ms: dict[str, float]
-    notes: list[str]
-    llm: list[Baseline] = field(default_factory=list)  # ours, then the naive RAG, with an LLM
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "date": self.date,
-            "cores": self.cores,
-            "load_average": list(self.load_average),
-            "embedding_model": self.embedding_model,
-            "quick": self.quick,
-            "questions": self.questions,
-            "rows": [r.to_dict() for r in self.rows],
-            "baseline": self.baseline.to_dict() if self.baseline else None,
-            "llm": [b.to_dict() for b in self.llm],
-            "cold_start_ms": self.cold_start_ms,
-            "notes": self.notes,
-        }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -218,7 +128,8 @@ def run(
         if not size:
             bar.set_description("naive baseline")
             if options.baseline:
-                result.baseline, result.llm = compare_baselines(items, work, settings, result.notes)
+                ours = _settings(work / "embedded-0", None)
+                result.baseline, result.llm = compare_baselines(items, ARTICLE, ours, result.notes)
             bar.update()
             bar.set_description("cold start")
             runs = 1 if options.quick else 3
@@ -228,63 +139,6 @@ def run(
         save(result)
     bar.close()
     return result
-
-
-def compare_baselines(
-    items: list[EvalItem], work: Path, settings: Settings, notes: list[str]
-) -> tuple[Baseline | None, list[Baseline]]:
-    """The naive RAG on the article; with an LLM configured, also ours and the
-    naive RAG answering with that LLM (every LLM_EVERY-th question)."""
-    from rag.errors import LLMUnavailableError
-    from rag.llm import describe, load_chat_model
-
-    if not (settings.llm_model_path or settings.llm_base_url):
-        notes.append(
-            "LLM variants (ours and the naive RAG with the same LLM) not run: no LLM "
-            "configured (RAG_LLM_MODEL_PATH or RAG_LLM_BASE_URL)"
-        )
-        return naive_baseline(items, ARTICLE, notes)[0], []
-    try:
-        chat_model = load_chat_model(settings.model_copy(update={"llm_grammar": False}))
-    except LLMUnavailableError as error:
-        notes.append(f"LLM variants not run: {error}")
-        return naive_baseline(items, ARTICLE, notes)[0], []
-    llm_items = items[::LLM_EVERY]
-    top, naive_llm = naive_baseline(items, ARTICLE, notes, chat_model, llm_items)
-    del chat_model  # one LLM in memory at a time
-    if naive_llm is None:
-        return top, []
-    notes.append(
-        f"LLM variants: {describe(settings)}, on every {LLM_EVERY}rd question "
-        f"({len(llm_items)} of {len(items)})"
-    )
-    return top, [ask_with_llm(_settings(work / "embedded-0", None), llm_items), naive_llm]
-
-
-def ask_with_llm(settings: Settings, items: list[EvalItem]) -> Baseline:
-    """Our answers in LLM mode (verified), judged and timed by ``Assistant.ask``."""
-    assistant = Assistant(settings)
-    assistant.ask(COLD_START_QUESTION, mode="llm")  # loads the model
-    judgements, totals, first, answered = [], [], [], []
-    for item in items:
-        answer = assistant.ask(item.question, item.history, mode="llm")
-        judgements.append(judge(item, answer))
-        totals.append(answer.timings_ms["total"])
-        first.append(answer.timings_ms["first_token"])
-        if not answer.abstained:  # the LLM was called (abstentions come before it)
-            answered.append(answer.timings_ms["total"])
-    summary = summarise(judgements)
-    return Baseline(
-        name="ours: hybrid, LLM phrasing verified evidence",
-        index_seconds=0.0,
-        stages_ms={
-            "total": percentiles(totals),
-            "first_token": percentiles(first),
-            "answered": percentiles(answered),
-        },
-        hit_at_5=summary["hit@5"],
-        accuracy=summary["accuracy"],
-    )
 
 
 def measure_row(

@@ -1,7 +1,8 @@
-"""The bench's baseline: the RAG a first LangChain tutorial builds, on the
-same questions and machine as ours (MiniLM, Chroma.from_documents, the top
-passage of a similarity search as the answer; with an LLM configured, that
-LLM answering from the 4 passages found, under a plain prompt)."""
+"""The bench's comparisons on the article with the RAG a first LangChain
+tutorial builds, on the same questions and machine as ours (MiniLM,
+Chroma.from_documents, the top passage of a similarity search as the answer;
+with an LLM configured, that LLM answering from the 4 passages found, under a
+plain prompt, against ours in LLM mode)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,17 @@ from typing import Any
 from langchain_core.documents import Document as LCDocument
 from langchain_core.language_models import BaseChatModel
 
+from rag.assistant import Assistant
 from rag.bench_measure import percentiles
 from rag.eval_runner import COLD_START_QUESTION
 from rag.evaluate import EvalItem, judge, summarise
 from rag.records import Answer, Chunk, Passage
+from rag.settings import Settings
 
 NAIVE_K = 4
+# With an LLM, every third question: the naive RAG prompts it with 4 whole
+# passages each time, some 5 s a question on 2 cores.
+LLM_EVERY = 3
 PLAIN_PROMPT = (
     "Answer the question using only the numbered sources below, citing them like [1]. "
     'If they do not contain the answer, say "I don\'t know".\n\n{sources}\n\nQuestion: {question}'
@@ -141,4 +147,62 @@ def _naive_answer(item: EvalItem, found: list[LCDocument], reply: str | None) ->
         passages=passages,
         mode="naive",
         language=item.language,
+    )
+
+
+def compare_baselines(
+    items: list[EvalItem], article: Path, ours: Settings, notes: list[str]
+) -> tuple[Baseline | None, list[Baseline]]:
+    """The naive RAG on ``article``; with an LLM configured, also ours (the
+    index ``ours`` names, ``article`` in it) and the naive RAG answering with
+    that LLM (every LLM_EVERY-th question)."""
+    from rag.errors import LLMUnavailableError
+    from rag.llm import describe, load_chat_model
+
+    if not (ours.llm_model_path or ours.llm_base_url):
+        notes.append(
+            "LLM variants (ours and the naive RAG with the same LLM) not run: no LLM "
+            "configured (RAG_LLM_MODEL_PATH or RAG_LLM_BASE_URL)"
+        )
+        return naive_baseline(items, article, notes)[0], []
+    try:
+        chat_model = load_chat_model(ours.model_copy(update={"llm_grammar": False}))
+    except LLMUnavailableError as error:
+        notes.append(f"LLM variants not run: {error}")
+        return naive_baseline(items, article, notes)[0], []
+    llm_items = items[::LLM_EVERY]
+    top, naive_llm = naive_baseline(items, article, notes, chat_model, llm_items)
+    del chat_model  # one LLM in memory at a time
+    if naive_llm is None:
+        return top, []
+    notes.append(
+        f"LLM variants: {describe(ours)}, on every {LLM_EVERY}rd question "
+        f"({len(llm_items)} of {len(items)})"
+    )
+    return top, [ask_with_llm(ours, llm_items), naive_llm]
+
+
+def ask_with_llm(settings: Settings, items: list[EvalItem]) -> Baseline:
+    """Our answers in LLM mode (verified), judged and timed by ``Assistant.ask``."""
+    assistant = Assistant(settings)
+    assistant.ask(COLD_START_QUESTION, mode="llm")  # loads the model
+    judgements, totals, first, answered = [], [], [], []
+    for item in items:
+        answer = assistant.ask(item.question, item.history, mode="llm")
+        judgements.append(judge(item, answer))
+        totals.append(answer.timings_ms["total"])
+        first.append(answer.timings_ms["first_token"])
+        if not answer.abstained:  # the LLM was called (abstentions come before it)
+            answered.append(answer.timings_ms["total"])
+    summary = summarise(judgements)
+    return Baseline(
+        name="ours: hybrid, LLM phrasing verified evidence",
+        index_seconds=0.0,
+        stages_ms={
+            "total": percentiles(totals),
+            "first_token": percentiles(first),
+            "answered": percentiles(answered),
+        },
+        hit_at_5=summary["hit@5"],
+        accuracy=summary["accuracy"],
     )

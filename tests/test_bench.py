@@ -12,17 +12,11 @@ from typing import Any
 
 import pytest
 
-from rag.bench import (
-    BenchResult,
-    IndexFigures,
-    Options,
-    QueryFigures,
-    Row,
-    parse_sizes,
-)
+from rag.bench import Options, parse_sizes
 from rag.bench_corpus import build_corpus
 from rag.bench_naive import Baseline
 from rag.bench_report import table, with_goals, write_results
+from rag.bench_results import BenchResult, IndexFigures, QueryFigures, Row
 from rag.evaluate import load_eval_set
 from rag.models import known, model_path
 
