@@ -62,11 +62,17 @@ _DAYS = (
     "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 )
+_PERIODS = "matin|après-midi|soir|morning|afternoon|evening|night"
+# Absolute dates, and the relative ones news is dated with: "ce jeudi matin",
+# "samedi dernier", "this morning", "hier".
 _DATE = re.compile(
     rf"(?:(?:{_DAYS}),?\s+)?(?:(?:the\s+)?\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?:{_MONTHS})"
     rf"(?:\s+\d{{4}})?|(?:{_MONTHS})\s+\d{{1,2}}(?:,?\s+\d{{4}})?)"
-    rf"|(?:{_DAYS})(?:\s+(?:dernier|prochain|matin|soir))?"
+    rf"|(?:(?:ce|cet|cette|this)\s+)?(?:{_DAYS})(?:\s+(?:dernier|prochain|{_PERIODS}))?"
+    rf"|(?:ce|cet|cette|this)\s+(?:{_PERIODS})"
     rf"|(?:last|next|this)\s+(?:{_DAYS}|week|month|year)"
+    rf"|\b(?:hier|avant-hier|aujourd[’']hui|demain|yesterday|today|tonight|tomorrow)"
+    rf"(?:\s+(?:{_PERIODS}))?\b"
     rf"|(?:en|in)\s+(?:19|20)\d{{2}}|(?:{_MONTHS})\s+(?:19|20)\d{{2}}",
     re.IGNORECASE,
 )

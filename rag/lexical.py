@@ -22,7 +22,7 @@ import unicodedata
 from pathlib import Path
 
 import bm25s
-from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
 from rag.records import Chunk
 
@@ -50,9 +50,16 @@ _QUESTION_WORDS = [
     "pourquoi",
     "combien",
 ]
+# Prepositions, adverbs and auxiliary verbs that NLTK's English list and
+# Snowball's French list (bm25s ships both) leave out.
+_FUNCTION_WORDS = (
+    "towards toward besides among amongst upon within without else also "
+    "parmi envers vers chez sans sous entre après avant depuis pendant contre "
+    "aussi alors donc très plus moins comme fait font faire doit doivent peut peuvent"
+).split()
 STOPWORDS = frozenset(
     unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode()
-    for w in (*STOPWORDS_EN, *STOPWORDS_FRENCH, *_QUESTION_WORDS)
+    for w in (*STOPWORDS_EN_PLUS, *STOPWORDS_FRENCH, *_FUNCTION_WORDS, *_QUESTION_WORDS)
 )
 
 

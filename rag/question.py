@@ -72,7 +72,7 @@ _ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|[qQ]u)[’']")
 # Phrasing words that carry no content of their own.
 _FILLER = frozenset(
     "name called article according say says said tell ever exactly many much "
-    "was were be been being did does do done have has had about between "
+    "was were be been being did does do done have has had about between kind sort overall "
     "nom appelle article selon dit dire cette ces est-ce".split()
 )
 # The pronoun of a French inverted question: "ont-ils", "a-t-il".

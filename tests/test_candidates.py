@@ -91,6 +91,12 @@ def test_a_number_grouped_with_a_no_break_space_is_one_number() -> None:
         ("Les troupes sont arrivées samedi dernier.", "samedi dernier"),
         ("Les troupes sont arrivées jeudi matin.", "jeudi matin"),
         ("La crise a éclaté en 2022.", "en 2022"),
+        ("L’alliance a indiqué, ce jeudi matin, qu’elle partait.", "ce jeudi matin"),
+        ("L’Arménie a confirmé ce matin sa participation.", "ce matin"),
+        ("Armenia confirmed this morning that it takes part.", "this morning"),
+        ("Hier soir, les troupes sont arrivées.", "Hier soir"),
+        ("The troops arrived yesterday.", "yesterday"),
+        ("Les troupes arrivent aujourd’hui.", "aujourd’hui"),
     ],
 )
 def test_dates_are_found(sentence: str, date: str) -> None:

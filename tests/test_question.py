@@ -80,6 +80,20 @@ def test_terms_drop_stop_words_and_question_words() -> None:
 @pytest.mark.parametrize(
     ("question", "terms"),
     [
+        ("When did Armenia confirm its participation?", ("Armenia", "confirm", "participation")),
+        ("Towards whom did Tokayev show loyalty?", ("Tokayev", "show", "loyalty")),
+        ("What kind of force is it?", ("force",)),
+        ("Quels pays font partie de l’OTSC ?", ("pays", "partie", "OTSC")),
+        ("Combien de blessés parmi les forces de l’ordre ?", ("blessés", "forces", "ordre")),
+    ],
+)
+def test_terms_drop_function_words(question: str, terms: tuple[str, ...]) -> None:
+    assert analyse(question).terms == terms
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
         ("Pourquoi les prix ont-ils augmenté ?", ["prix", "augmenté"]),
         ("Pourquoi le président a-t-il démissionné ?", ["président", "démissionné"]),
         ("Quand les manifestations ont-elles commencé ?", ["manifestations", "commencé"]),
