@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rag.lexical import STOPWORDS, fold
 
 NAME, NUMBER, DATE = "name", "number", "date"
+EXPANSION = "expansion"  # what an acronym stands for
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _WORD_CHARS = r"\w’'\-"
@@ -26,6 +27,8 @@ _NAME = re.compile(
     rf"(?:\s(?:(?:on|of|for|the|de|du|des|la|le|et|and)\s)?[{_UPPER}][{_WORD_CHARS}]*)*)"
 )
 _ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|[qQ]u)[’']")
+_ACRONYM_BEFORE = re.compile(rf"\s*\((?P<acronym>[{_UPPER}]{{2,}})\)")
+_ACRONYM_AFTER = re.compile(rf"\b(?P<acronym>[{_UPPER}]{{2,}})\s*\((?P<long>[^()]+)\)")
 
 NUMBER_WORDS = {
     "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
@@ -104,6 +107,8 @@ def find_candidates(sentence: str, kinds: set[str], names_elsewhere: set[str]) -
             for m in _NUMBER.finditer(sentence)
             if not _inside(m.start(), found)
         ]
+    if EXPANSION in kinds:
+        found += _expansions(sentence)
     if NAME in kinds:
         for match in _NAME.finditer(sentence):
             start, text = match.start("name"), match.group("name").rstrip("’'-")
@@ -124,6 +129,36 @@ def find_candidates(sentence: str, kinds: set[str], names_elsewhere: set[str]) -
             if start < end and not _inside(start, found):
                 found.append(Candidate(NAME, sentence[start:end], start, end))
     return sorted(found, key=lambda c: c.start)
+
+
+def _expansions(sentence: str) -> list[Candidate]:
+    """Spelled-out names beside their acronym, either way round:
+    "l’Organisation du traité de sécurité collective (OTSC)", "ECFR (European
+    Council on Foreign Relations)". The words' initials, linkers aside, must
+    spell the acronym."""
+    found = []
+    for match in _ACRONYM_BEFORE.finditer(sentence):
+        acronym, start = match.group("acronym"), match.start()
+        words = list(re.finditer(rf"[{_WORD_CHARS}]+", sentence[:start]))
+        for first in range(len(words) - 1, max(-1, len(words) - 3 * len(acronym)), -1):
+            span = (words[first].start(), words[-1].end())
+            if _initials(sentence[span[0] : span[1]]) == acronym.casefold():
+                text = strip_elision(sentence[span[0] : span[1]])
+                found.append(Candidate(EXPANSION, text, span[1] - len(text), span[1]))
+                break
+    for match in _ACRONYM_AFTER.finditer(sentence):
+        if _initials(match.group("long")) == match.group("acronym").casefold():
+            found.append(Candidate(EXPANSION, match.group("long"), *match.span("long")))
+    return found
+
+
+def _initials(words: str) -> str:
+    """First letters of the words that are not linkers: "Council on Foreign" -> "cf"."""
+    initials = ""
+    for word in re.findall(rf"[{_WORD_CHARS}]+", strip_elision(words)):
+        if fold(word) not in STOPWORDS:
+            initials += word[0].casefold()
+    return initials
 
 
 def capitalised_words(text: str) -> set[str]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.candidates import DATE, NAME, NUMBER
+from rag.candidates import DATE, EXPANSION, NAME, NUMBER
 from rag.language import detect_language
 from rag.lexical import STOPWORDS, fold
 
@@ -21,6 +21,11 @@ Message = dict[str, str]
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     (k, re.compile(p, re.IGNORECASE))
     for k, p in [
+        (
+            "acronym",  # about an acronym written in capitals: "What does CSTO stand for?"
+            r"(?=.*\b(?-i:[A-Z]{2,})\b).*(\bstands? for\b|\bshort for\b|\bmeans?\W*$|\bsignifie\b"
+            r"|\bveut dire\b|\bsigle\b|\bacronym\b|\babbreviation\b)",
+        ),
         ("how many", r"\bhow (many|much)\b|\bcombien\b|\bwhat number\b|\bquel nombre\b"),
         (
             "when",
@@ -53,6 +58,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ]
 ]
 EXPECTS = {
+    "acronym": frozenset({EXPANSION}),
     "how many": frozenset({NUMBER}),
     "when": frozenset({DATE}),
     "where": frozenset({NAME}),
@@ -66,6 +72,7 @@ _FOLLOW_UP = re.compile(
     r"|ils|elles|eux|leur|leurs|lui)\b",
     re.IGNORECASE,
 )
+_ACRONYM = re.compile(r"[A-Z]{2,}")
 _OTHER = re.compile(r"\b(else|other|others|autres?|d[’']autres)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w’'-]+")
 _ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|[qQ]u)[’']")
@@ -108,6 +115,8 @@ def analyse(text: str, history: Sequence[Message] | None = None) -> Question:
     if follow_up and _OTHER.search(text):
         exclude = (_last(history, "assistant"),)
     terms = tuple(dict.fromkeys(content_terms(search_text)))
+    if kind == "acronym":  # its words only say "spell it out"
+        terms = tuple(t for t in terms if _ACRONYM.fullmatch(t)) or terms
     return Question(
         text=text,
         language=detect_language(text),

@@ -59,6 +59,9 @@ def test_the_french_question_gets_the_french_name(article_assistant: Assistant) 
         ("What is the name of the Kazakh president?", "Kassim-Jomart Tokaïev"),
         # "de l’OTSC" qualifies "la présidence": the agent is l’Arménie.
         ("Qui a confirmé ce matin sa participation à l’opération ?", "Arménie"),
+        ("When did Armenia confirm its participation?", "Ce matin"),
+        ("What does ECFR stand for?", "European Council on Foreign Relations"),
+        ("Que signifie OTSC ?", "Organisation du traité de sécurité collective"),
     ],
 )
 def test_short_answers_in_the_askers_language(

@@ -6,6 +6,7 @@ import pytest
 
 from rag.candidates import (
     DATE,
+    EXPANSION,
     NAME,
     NUMBER,
     Candidate,
@@ -265,3 +266,36 @@ def test_capitalised_words_keeps_mid_sentence_names_only() -> None:
 
 def test_capitalised_words_keeps_a_name_right_after_the_first_word() -> None:
     assert {"maria", "zakharova"} <= capitalised_words("Selon Maria Zakharova, la crise continue.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expansion"),
+    [
+        (
+            "Une force de l’Organisation du traité de sécurité collective (OTSC) est partie.",
+            "Organisation du traité de sécurité collective",
+        ),
+        (
+            "explique-t-elle à l’European Council on Foreign Relations (ECFR).",
+            "European Council on Foreign Relations",
+        ),
+        ("NATO (North Atlantic Treaty Organization) met.", "North Atlantic Treaty Organization"),
+    ],
+)
+def test_an_acronym_s_expansion_is_found_either_side(sentence: str, expansion: str) -> None:
+    found = find_candidates(sentence, {EXPANSION}, set())
+    assert [(c.kind, c.text) for c in found] == [(EXPANSION, expansion)]
+    assert_spans_exact(sentence, found)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Les pays de l’OTSC (Kazakhstan, Russie) ont voté.",
+        "A small group (ABC) formed.",
+    ],
+)
+def test_a_parenthesis_whose_initials_do_not_spell_the_acronym_is_no_expansion(
+    sentence: str,
+) -> None:
+    assert find_candidates(sentence, {EXPANSION}, set()) == []

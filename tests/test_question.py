@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.candidates import DATE, NAME, NUMBER
+from rag.candidates import DATE, EXPANSION, NAME, NUMBER
 from rag.question import analyse, content_terms, question_kind
 
 HISTORY = [
@@ -33,6 +33,12 @@ HISTORY = [
         ("Qu’est-ce qui a provoqué la crise ?", "why"),
         ("Qu'est-ce qui a provoqué la crise ?", "why"),
         ("What caused the crisis?", "why"),
+        ("What does CSTO stand for?", "acronym"),
+        ("Que signifie le sigle OTSC ?", "acronym"),
+        ("What does ECFR mean?", "acronym"),
+        ("What does the CSTO mean for Kazakhstan?", "what"),
+        ("Do CSTO countries have the same means as Russia?", "yes/no"),
+        ("What does it stand for?", "what"),
     ],
 )
 def test_question_kind(question: str, kind: str) -> None:
@@ -173,3 +179,9 @@ def test_a_follow_up_without_else_excludes_nothing() -> None:
 )
 def test_language(question: str, language: str) -> None:
     assert analyse(question).language == language
+
+
+def test_an_acronym_question_searches_for_the_acronym_alone() -> None:
+    question = analyse("What does CSTO stand for?")
+    assert question.terms == ("CSTO",)
+    assert question.expects == {EXPANSION}
