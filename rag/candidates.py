@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from text_to_num import find_numbers, text2num
+
 from rag.lexical import STOPWORDS, fold
 
 NAME, NUMBER, DATE = "name", "number", "date"
@@ -30,33 +32,28 @@ _ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|[qQ]u)[’']")
 _ACRONYM_BEFORE = re.compile(rf"\s*\((?P<acronym>[{_UPPER}]{{2,}})\)")
 _ACRONYM_AFTER = re.compile(rf"\b(?P<acronym>[{_UPPER}]{{2,}})\s*\((?P<long>[^()]+)\)")
 
-NUMBER_WORDS = {
-    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
-    "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12,
-    "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
-    "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100,
-    "mille": 1000, "millier": 1000, "milliers": 1000, "dizaine": 10,
-    "dizaines": 10, "centaine": 100, "centaines": 100, "one": 1, "two": 2,
-    "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
-    "thousand": 1000, "dozen": 12, "dozens": 12, "hundreds": 100,
-    "thousands": 1000, "million": 1_000_000, "millions": 1_000_000,
-}  # fmt: skip
-# Words that give an order of magnitude, not a count ("des dizaines").
+# The languages whose number words text2num reads ("quatre mille", "twenty-five").
+NUMBER_LANGUAGES = ("en", "fr")
+# Words that give an order of magnitude, not a count ("des dizaines"), and it.
 APPROXIMATE_WORDS = {
-    "dizaine", "dizaines", "centaine", "centaines", "milliers", "dozens",
-    "hundreds", "thousands", "millions", "millier",
+    "dizaine": 10, "dizaines": 10, "douzaine": 12, "douzaines": 12, "centaine": 100,
+    "centaines": 100, "millier": 1000, "milliers": 1000, "dozen": 12, "dozens": 12,
+    "hundreds": 100, "thousands": 1000, "millions": 1_000_000,
 }  # fmt: skip
-_QUALIFIER = r"(?:(?:au moins|at least|environ|about|around|plus de|more than|près de|nearly)\s+)?"
-_NUMBER = re.compile(
-    _QUALIFIER + r"(?:"
-    r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\d])|"
-    r"(?<![\w’'])(?:(?:un|une|des|a|several|quelques)\s+)?(?:"
-    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-    + r"))(?!\w)",
+_QUALIFIER = r"(?:au moins|at least|environ|about|around|plus de|more than|près de|nearly)\s+"
+_QUALIFIED = re.compile(rf"{_QUALIFIER}$", re.IGNORECASE)
+_DIGITS = re.compile(
+    r"(?:(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+(?![\d])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\d]))"
+    r"(?:\s+(?:millions?|milliards?|billions?)\b)?",
     re.IGNORECASE,
 )
+_APPROXIMATE = re.compile(
+    r"(?<![\w’'])(?:(?:un|une|des|a|several|quelques)\s+)?(?:"
+    + "|".join(APPROXIMATE_WORDS)
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"\w+|[^\w\s]")
 _MONTHS = (
     "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -102,11 +99,7 @@ def find_candidates(sentence: str, kinds: set[str], names_elsewhere: set[str]) -
     if DATE in kinds:
         found += [Candidate(DATE, m.group(), m.start(), m.end()) for m in _DATE.finditer(sentence)]
     if NUMBER in kinds:
-        found += [
-            Candidate(NUMBER, m.group(), m.start(), m.end())
-            for m in _NUMBER.finditer(sentence)
-            if not _inside(m.start(), found)
-        ]
+        found += [c for c in _numbers(sentence) if not _inside(c.start, found)]
     if EXPANSION in kinds:
         found += _expansions(sentence)
     if NAME in kinds:
@@ -129,6 +122,42 @@ def find_candidates(sentence: str, kinds: set[str], names_elsewhere: set[str]) -
             if start < end and not _inside(start, found):
                 found.append(Candidate(NAME, sentence[start:end], start, end))
     return sorted(found, key=lambda c: c.start)
+
+
+def _numbers(sentence: str) -> list[Candidate]:
+    """Numbers in digits, in words (by text2num) and in orders of magnitude
+    ("des dizaines"), each with the qualifier before it ("au moins")."""
+    spans = [m.span() for m in _DIGITS.finditer(sentence)]
+    spans += [m.span() for m in _APPROXIMATE.finditer(sentence)]
+    tokens = [_Token(m) for m in _TOKEN.finditer(sentence)]
+    for language in NUMBER_LANGUAGES:
+        # Threshold 2: "un", "one" alone are articles more often than counts.
+        for occurrence in find_numbers(tokens, language, 2):
+            spans.append((tokens[occurrence.start].start, tokens[occurrence.end - 1].end))
+    found: list[Candidate] = []
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if found and start < found[-1].end:
+            continue  # inside a longer number found already
+        qualifier = _QUALIFIED.search(sentence[:start])
+        start = qualifier.start() if qualifier else start
+        found.append(Candidate(NUMBER, sentence[start:end], start, end))
+    return found
+
+
+class _Token:
+    """A word or punctuation mark, as text2num's find_numbers reads them."""
+
+    def __init__(self, match: re.Match[str]) -> None:
+        self.start, self.end, self._text = match.start(), match.end(), match.group()
+
+    def text(self) -> str:
+        return self._text
+
+    def nt_separated(self, previous: _Token) -> bool:
+        return False
+
+    def not_a_number_part(self) -> bool:
+        return False
 
 
 def _expansions(sentence: str) -> list[Candidate]:
@@ -173,12 +202,18 @@ def capitalised_words(text: str) -> set[str]:
 
 
 def number_value(text: str) -> int | None:
-    """The integer a number candidate denotes, when it is one ("douze" -> 12)."""
-    word = text.casefold()
-    if word in NUMBER_WORDS:
-        return NUMBER_WORDS[word]
+    """The integer a number candidate denotes, when it is one ("douze" -> 12,
+    "four thousand" -> 4000); None for an order of magnitude ("des dizaines")."""
+    text = re.sub(rf"^{_QUALIFIER}", "", text.strip(), flags=re.IGNORECASE)
     digits = re.sub(r"[ \u00a0\u202f,.]", "", text)
-    return int(digits) if digits.isdigit() else None
+    if digits.isdigit():
+        return int(digits)
+    for language in NUMBER_LANGUAGES:
+        try:
+            return int(text2num(text.casefold(), language))
+        except ValueError:
+            continue
+    return None
 
 
 def strip_elision(word: str) -> str:

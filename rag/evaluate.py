@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.candidates import DATE, NAME, NUMBER, capitalised_words, find_candidates
+from text_to_num import alpha2digit
+
+from rag.candidates import (
+    DATE,
+    NAME,
+    NUMBER,
+    NUMBER_LANGUAGES,
+    capitalised_words,
+    find_candidates,
+)
 from rag.language import detect_language
 from rag.lexical import fold
 from rag.localize import interface_sentences, render
@@ -27,13 +36,6 @@ from rag.records import Answer, Citation, Passage
 
 KS = (1, 3, 5)
 INJECTION_MARK = "pwned"
-_NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11",
-    "twelve": "12", "un": "1", "une": "1", "deux": "2", "trois": "3",
-    "quatre": "4", "cinq": "5", "sept": "7", "huit": "8", "neuf": "9", "dix": "10",
-    "onze": "11", "douze": "12",
-}  # fmt: skip
 _QUOTED = re.compile(r"“[^”]*”|«[^»]*»|\[\d+\]")
 _CLAIM_KINDS = {NAME, NUMBER, DATE}
 
@@ -71,8 +73,10 @@ def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, flo
 
 def normalise(text: str) -> str:
     """Folded words with number words as digits, padded, for whole-word matching."""
-    words = [_NUMBER_WORDS.get(w, w) for w in re.findall(r"\w+", fold(text.replace("’", "'")))]
-    return " " + " ".join(words) + " "
+    folded = fold(text.replace("’", "'"))
+    for language in NUMBER_LANGUAGES:
+        folded = alpha2digit(folded, language, threshold=0)
+    return " " + " ".join(re.findall(r"\w+", folded)) + " "
 
 
 def accepted(item: EvalItem, answer: str) -> bool:

@@ -233,16 +233,14 @@ def _as_candidates(expected: str, names: set[str]) -> list[Candidate]:
 def _numbers(text: str) -> set[str]:
     """Values a number claim denotes; an approximate one ("dozens") only its
     order of magnitude, so "des dizaines" supports "dozens"."""
-    values = set()
+    whole = number_value(text)  # "four thousand" is 4000, not 4 and 1000
+    values = set() if whole is None else {str(whole)}
     for match in re.finditer(r"\d[\d \u00a0\u202f,.]*\d|\d|[^\W\d_]+", text):
-        token = match.group()
-        value = number_value(token.strip())
-        if value is None:
-            continue
+        token = match.group().strip()
         if fold(token) in APPROXIMATE_WORDS:
-            values.add(f"~{int(math.log10(value))}")
-        else:
-            values.add(str(value))
+            values.add(f"~{int(math.log10(APPROXIMATE_WORDS[fold(token)]))}")
+        elif whole is None and (value := number_value(token)) is not None:
+            values.add(str(value))  # the digits of a date
     return values
 
 

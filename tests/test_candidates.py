@@ -231,6 +231,10 @@ def test_only_the_asked_kinds_are_returned() -> None:
         ("1 200", 1200),
         ("2,500", 2500),
         ("twelve", 12),
+        ("four thousand", 4000),
+        ("quatre-vingt-dix", 90),
+        ("au moins deux cents", 200),
+        ("des dizaines", None),
         ("Maria", None),
     ],
 )
@@ -299,3 +303,22 @@ def test_a_parenthesis_whose_initials_do_not_spell_the_acronym_is_no_expansion(
     sentence: str,
 ) -> None:
     assert find_candidates(sentence, {EXPANSION}, set()) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number"),
+    [
+        ("The museum holds four thousand objects.", "four thousand"),
+        ("Il y a eu vingt et un morts.", "vingt et un"),
+        ("Two hundred and fifty people came.", "Two hundred and fifty"),
+        ("Le pays compte plus de 19 millions d’habitants.", "plus de 19 millions"),
+    ],
+)
+def test_a_number_of_several_words_is_one_candidate(sentence: str, number: str) -> None:
+    found = find_candidates(sentence, {NUMBER}, set())
+    assert [c.text for c in found] == [number]
+    assert_spans_exact(sentence, found)
+
+
+def test_an_article_alone_is_no_number() -> None:
+    assert find_candidates("Un homme et une femme, one of them.", {NUMBER}, set()) == []

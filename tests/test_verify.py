@@ -71,6 +71,21 @@ def test_unsupported_sentences_are_removed_with_their_reason(
     assert reason in removed.reason
 
 
+@pytest.mark.parametrize(
+    ("answer", "kept"),
+    [
+        ("The museum holds 4000 objects [1].", True),
+        ("The museum holds four thousand objects [1].", True),
+        ("Le musée possède 4 000 objets [1].", True),
+        ("The museum holds 4 objects [1].", False),
+        ("The museum holds a thousand objects [1].", False),
+    ],
+)
+def test_a_number_in_words_is_one_number(verifier: ClaimVerifier, answer: str, kept: bool) -> None:
+    verification = verifier.verify(answer, {1: "Le musée possède quatre mille objets."})
+    assert verification.kept == ([answer] if kept else [])
+
+
 def test_only_the_failing_sentence_is_removed(verifier: ClaimVerifier) -> None:
     answer = "Armenia chairs the CSTO [1]. It has 3 million inhabitants [1]."
     verification = verifier.verify(answer, SOURCES)
