@@ -26,12 +26,13 @@ from rag.candidates import (
     NAME,
     NUMBER,
     NUMBER_LANGUAGES,
+    Candidate,
     capitalised_words,
     find_candidates,
 )
 from rag.language import detect_language
-from rag.lexical import fold
-from rag.localize import interface_sentences, render
+from rag.lexical import STOPWORDS, fold
+from rag.localize import interface_sentences, render, translations
 from rag.records import Answer, Citation, Passage
 
 KS = (1, 3, 5)
@@ -150,8 +151,9 @@ def own_words(answer: str) -> str:
 
 def unsupported_claims(answer: Answer) -> tuple[str, ...]:
     """Names, numbers and dates the answer states (outside quotations and the
-    interface's own sentences) that no cited passage holds, as written or as
-    rendered in the answer's language."""
+    interface's own sentences) that no cited passage holds: as written, as
+    rendered in the answer's language, as a country or language name in CLDR
+    ("Russian" for "russes") or as an acronym in another language (CSTO, OTSC)."""
     claimed = own_words(answer.answer)
     every_word = {fold(w) for w in re.findall(r"\w+", claimed)}
     claims = find_candidates(claimed, _CLAIM_KINDS, every_word)
@@ -164,7 +166,37 @@ def unsupported_claims(answer: Answer) -> tuple[str, ...]:
                 citation.text, _CLAIM_KINDS, capitalised_words(citation.text)
             )
         )
-    return tuple(c.text for c in claims if normalise(c.text) not in known)
+        known += "".join(f" {alias} " for alias in _aliases(citation.text))
+    return tuple(c.text for c in claims if not _stated_in(c, known))
+
+
+def _stated_in(claim: Candidate, known: str) -> bool:
+    """Whether ``known`` (normalised text) holds ``claim``; a name word by word,
+    as lists of names are joined differently ("Antonov and X", "d’Antonov et de X")."""
+    text = claim.text
+    if text.isupper():
+        return normalise(text) in known or f" {_acronym_key(text)} " in known
+    if claim.kind == NAME:
+        words = [w for w in normalise(text).split() if w not in STOPWORDS]
+        return all(f" {word} " in known for word in words)
+    return normalise(text) in known
+
+
+def _acronym_key(acronym: str) -> str:
+    """Translated acronyms keep their letters in another order: CSTO, OTSC."""
+    return "acronym-" + "".join(sorted(fold(acronym)))
+
+
+def _aliases(text: str) -> set[str]:
+    """What the words of ``text`` are called in the other languages: country and
+    language names (singular or plural) and acronyms, spelled as sorted letters."""
+    aliases = set()
+    for word in re.findall(r"\w+", text):
+        folded = fold(word)
+        if word.isupper() and len(word) > 2:
+            aliases.add(_acronym_key(word))
+        aliases |= translations(folded, ("en", "fr")) | translations(folded[:-1], ("en", "fr"))
+    return aliases
 
 
 def _in_language(text: str, language: str) -> bool | None:

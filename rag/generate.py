@@ -113,7 +113,7 @@ class GenerativeAnswerer:
             verification = Verification(sentences(text), [])
         else:
             verification = self._verifier.verify(
-                text, numbered, extractive.short, frozenset(question.expects)
+                text, numbered, extractive.short, frozenset(question.expects), question.text
             )
         if not verification.kept:
             note = "the LLM's answer did not pass verification; the extractive answer is shown"

@@ -1,7 +1,8 @@
 """Render a short answer in the asker's language, only where data makes it honest.
 
 Country and language names and month and day names come from the Unicode
-CLDR data that Babel ships; number words become digits. Anything else keeps
+CLDR data that Babel ships, the few words of relative dates ("ce matin",
+"samedi dernier") from a table here; number words become digits. Anything else keeps
 the document's own words: a wrong translation would be an invented claim.
 """
 
@@ -76,7 +77,8 @@ def _translate_name(name: str, source: str, target: str) -> str | None:
 
 
 def _translate_date(text: str, source: str, target: str) -> str | None:
-    """Month and day names translated, digits kept; None if any other word."""
+    """Month, day and relative time words translated, digits kept; None if
+    any other word. "samedi dernier" -> "last Saturday"."""
     words = _calendar_words(source, target)
     out = []
     for part in re.findall(r"\d+(?:er|st|nd|rd|th)?|\w+|\W+", text):
@@ -88,6 +90,10 @@ def _translate_date(text: str, source: str, target: str) -> str | None:
             out.append(words[fold(part)])
         else:
             return None
+    if len(out) > 2 and out[-1] in _BEFORE_THE_DAY.get(target, ()):
+        out = [out[-1], out[-2], *out[:-2]]
+    elif len(out) > 2 and out[0] in _AFTER_THE_DAY.get(target, ()):
+        out = [*out[2:], out[1], out[0]]
     return "".join(out)
 
 
@@ -113,9 +119,27 @@ def _names(language: str) -> dict[str, tuple[str, str]]:
     return names
 
 
+# Words of relative dates ("ce matin", "samedi dernier"), which CLDR lacks:
+# meaning -> the words for it per language, the first one used to translate.
+_RELATIVE_TIME: dict[str, dict[str, tuple[str, ...]]] = {
+    "this": {"en": ("this",), "fr": ("ce", "cet", "cette")},
+    "last": {"en": ("last",), "fr": ("dernier", "derniere")},
+    "next": {"en": ("next",), "fr": ("prochain", "prochaine")},
+    "yesterday": {"en": ("yesterday",), "fr": ("hier",)},
+    "tomorrow": {"en": ("tomorrow",), "fr": ("demain",)},
+    "morning": {"en": ("morning",), "fr": ("matin",)},
+    "afternoon": {"en": ("afternoon",), "fr": ("apres-midi",)},
+    "evening": {"en": ("evening",), "fr": ("soir",)},
+}
+# Where "last" and "next" stand: "last Saturday", "samedi dernier".
+_BEFORE_THE_DAY = {"en": ("last", "next")}
+_AFTER_THE_DAY = {"fr": ("dernier", "prochain")}
+
+
 @lru_cache(maxsize=16)
 def _calendar_words(source: str, target: str) -> dict[str, str]:
-    """Folded month and weekday names of ``source`` -> the same in ``target``."""
+    """Folded month, weekday and relative time words of ``source`` -> the
+    same in ``target``."""
     src, dst = _locale(source), _locale(target)
     if src is None or dst is None:
         return {}
@@ -123,6 +147,9 @@ def _calendar_words(source: str, target: str) -> dict[str, str]:
     for field in ("months", "days"):
         for key, name in getattr(src, field)["format"]["wide"].items():
             words[fold(name)] = getattr(dst, field)["format"]["wide"][key]
+    for names in _RELATIVE_TIME.values():
+        if source in names and target in names:
+            words |= {fold(word): names[target][0] for word in names[source]}
     return words
 
 
@@ -159,4 +186,6 @@ def calendar_keys(languages: tuple[str, ...]) -> dict[str, str]:
         for field in ("months", "days"):
             for number, name in getattr(locale, field)["format"]["wide"].items():
                 keys[fold(name)] = f"{field}:{number}"
+        for meaning, names in _RELATIVE_TIME.items():
+            keys |= {fold(word): f"relative:{meaning}" for word in names.get(language, ())}
     return keys

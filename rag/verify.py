@@ -46,6 +46,7 @@ from rag.cite import MARKER, sentences
 from rag.lexical import STOPWORDS, fold
 from rag.localize import calendar_keys, known_names, translations
 from rag.match import same_word
+from rag.question import content_terms
 
 CLAIM_KINDS = frozenset({NAME, NUMBER, DATE})
 PARAPHRASE_MIN = 0.6
@@ -92,16 +93,21 @@ class ClaimVerifier:
         sources: dict[int, str],
         expected: str = "",
         asks_for: frozenset[str] = frozenset(),
+        question: str = "",
     ) -> Verification:
         """Check ``text`` against ``sources`` (number -> quoted text). When the
         extractive answer ``expected`` is given, the kept text must state it;
         otherwise it must hold a name, number or date of a kind in ``asks_for``
-        (what the question asks for, if anything) and paraphrase its sources."""
+        (what the question asks for, if anything). A sentence with no name,
+        number or date of its own must paraphrase its sources, and one that
+        only says the ``question`` over again is removed."""
         kept: list[str] = []
         removed: list[Unverified] = []
         for sentence in sentences(text):
-            reason = self._problem(sentence, sources) or (
-                "" if expected else self._drift(sentence, sources)
+            reason = (
+                self._problem(sentence, sources)
+                or _repeats(sentence, question)
+                or self._drift(sentence, sources, expected)
             )
             if reason:
                 removed.append(Unverified(sentence, reason))
@@ -121,11 +127,13 @@ class ClaimVerifier:
             return f"does not give the {' or '.join(sorted(asks_for))} asked for"
         return ""
 
-    def _drift(self, sentence: str, sources: dict[int, str]) -> str:
-        """Why ``sentence`` does not say what its sources say, or ""."""
-        if self._vectors is None:
-            return ""
+    def _drift(self, sentence: str, sources: dict[int, str], expected: str) -> str:
+        """Why ``sentence`` does not say what its sources say, or "". Checked
+        when no short answer is expected, and on sentences that state no
+        name, number or date ("Sources: [1].")."""
         claim = MARKER.sub("", sentence)
+        if self._vectors is None or (expected and self._claims(claim, claim)):
+            return ""
         cited = [sources[int(n)] for n in MARKER.findall(sentence)]
         vectors = self._vectors([claim, *cited])
         similarity = max(float(vectors[claim] @ vectors[source]) for source in cited)
@@ -161,9 +169,9 @@ class ClaimVerifier:
     def _supported(self, claim: Candidate, evidence: str) -> bool:
         if claim.kind == NUMBER:
             return _numbers(claim.text) <= _numbers_of(evidence)
-        if claim.kind == DATE:
-            return self._date_parts(claim.text) <= self._date_parts(evidence)
-        return self._name_found(claim.text, evidence)
+        if claim.kind == DATE and (parts := self._date_parts(claim.text)):
+            return parts <= self._date_parts(evidence)
+        return self._name_found(claim.text, evidence)  # a name, or a date word ("aujourd’hui")
 
     def _name_found(self, name: str, evidence: str) -> bool:
         """Every word of ``name`` is in ``evidence``: same spelling (folded),
@@ -194,6 +202,18 @@ class ClaimVerifier:
         keys = calendar_keys(self._languages)
         parts |= {keys[fold(w)] for w in _WORD.findall(text) if fold(w) in keys}
         return parts
+
+
+def _repeats(sentence: str, question: str) -> str:
+    """Why ``sentence`` gives no answer, being the question over again, or ""."""
+    claim = MARKER.sub("", sentence).strip()
+    if claim.endswith("?"):
+        return "asks a question instead of answering"
+    asked = content_terms(question)
+    said = content_terms(claim)
+    if question and said and all(any(same_word(w, a) for a in asked) for w in said):
+        return "says the question over again"
+    return ""
 
 
 def _rare_opening(sentence: str) -> set[str]:

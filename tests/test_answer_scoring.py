@@ -175,6 +175,23 @@ def test_claims_must_be_in_a_cited_passage_as_written_or_translated() -> None:
     assert unsupported_claims(quoted) == ()  # quotations are the document's, not claims
 
 
+@pytest.mark.parametrize(
+    ("claim", "unsupported"),
+    [
+        ("The CSTO sent troops [1].", ()),  # OTSC in French: the same letters
+        ("Russian troops arrived [1].", ()),  # "russes": the CLDR language name
+        ("The NATO sent troops [1].", ("NATO",)),
+        ("Antonov and Iliouchine planes [1].", ()),  # listed as "d’Antonov et d’Iliouchine"
+        ("Antonov and Tupolev planes [1].", ("Antonov and Tupolev",)),
+        ("Chinese troops arrived [1].", ("Chinese",)),
+    ],
+)
+def test_claims_may_be_in_the_passage_s_language(claim: str, unsupported: tuple[str]) -> None:
+    passage = "Des troupes russes de l’OTSC sont arrivées par vols d’Antonov et d’Iliouchine."
+    cited_answer = replace(answer(claim), citations=[cited(passage, passage)])
+    assert unsupported_claims(cited_answer) == unsupported
+
+
 def test_the_answer_language_is_checked_on_its_own_words() -> None:
     english = item(["x"])
     french = replace(english, language="fr")

@@ -69,6 +69,10 @@ def test_numbers_become_digits_unless_approximate(text: str, rendered: str) -> N
     [
         ("mercredi 5 janvier 2022", "fr", "en", "Wednesday 5 January 2022"),
         ("Friday, 3 March 2023", "en", "fr", "vendredi, 3 mars 2023"),
+        ("ce matin", "fr", "en", "this morning"),
+        ("jeudi matin", "fr", "en", "Thursday morning"),
+        ("samedi dernier", "fr", "en", "last Saturday"),
+        ("next Monday", "en", "fr", "lundi prochain"),
     ],
 )
 def test_a_date_is_translated_word_by_word(
@@ -77,7 +81,7 @@ def test_a_date_is_translated_word_by_word(
     assert render(candidate(DATE, text), source, target) == rendered
 
 
-@pytest.mark.parametrize("text", ["samedi dernier", "jeudi matin", "en 2022"])
+@pytest.mark.parametrize("text", ["en 2022", "aujourd’hui"])
 def test_a_date_with_untranslatable_words_stays_as_written(text: str) -> None:
     assert render(candidate(DATE, text), "fr", "en") == text
 

@@ -167,3 +167,46 @@ def test_a_paraphrase_must_say_what_its_source_says(
     assert bool(verification.kept) == faithful
     if not faithful:
         assert "says something else than its source" in verification.removed[0].reason
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("When did Armenia confirm its participation [1]?", "asks a question"),
+        ("Armenia confirmed its participation [1].", "says the question over again"),
+        ("L’Arménie a-t-elle confirmé sa participation [1] ?", "asks a question"),
+    ],
+)
+def test_a_sentence_that_only_repeats_the_question_is_removed(
+    verifier: ClaimVerifier, answer: str, reason: str
+) -> None:
+    question = "When did Armenia confirm its participation?"
+    verification = verifier.verify(answer, SOURCES, question=question)
+    assert verification.kept == []
+    assert reason in verification.removed[0].reason
+
+
+@pytest.mark.parametrize(
+    ("answer", "kept"),
+    [
+        ("Armenia confirmed its participation this morning [1].", True),
+        ("L’Arménie l’a confirmé ce matin [1].", True),
+        ("Armenia confirmed its participation yesterday [1].", False),
+        ("Armenia confirmed its participation [1].", False),  # not the answer
+    ],
+)
+def test_a_relative_date_is_checked_like_any_date(
+    verifier: ClaimVerifier, answer: str, kept: bool
+) -> None:
+    verification = verifier.verify(answer, SOURCES, expected="ce matin")
+    assert verification.kept == ([answer] if kept else [])
+
+
+@pytest.mark.slow
+def test_a_sentence_stating_nothing_beside_the_answer_must_paraphrase_its_source(
+    embedding_verifier: ClaimVerifier,
+) -> None:
+    answer = "Sources: [1]. Armenia chairs the CSTO [1]."
+    verification = embedding_verifier.verify(answer, SOURCES, expected="Arménie")
+    assert verification.kept == ["Armenia chairs the CSTO [1]."]
+    assert "says something else than its source" in verification.removed[0].reason
