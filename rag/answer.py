@@ -40,6 +40,10 @@ _CONSEQUENCE = re.compile(
     re.IGNORECASE,
 )
 _OF = re.compile(r"(?:\b(?:de|du|des|of)(?:\s+(?:la|le|les|the))?\s+|\bd[’']|\bde\s+l[’'])$", re.I)
+# A name after "sur", "dans", "on", "in" is where something is, not who did it.
+_WHERE = re.compile(
+    r"\b(?:sur|dans|via|au|aux|en|on|in|at)(?:\s+(?:la|le|les|the))?\s+(?:l[’'])?$", re.I
+)
 SAME_AS_QUESTION = 0.9  # a candidate matching a question word this well is that word
 
 
@@ -152,6 +156,7 @@ def _short_answer(
         for c in find_candidates(sentence.text, set(question.expects), known)
         if not _in_question(c, question, matcher)
         and not (question.kind in _AGENT_KINDS and _is_complement(sentence.text, c))
+        and not (question.kind == "who" and _WHERE.search(sentence.text[: c.start]))
     ]
     if question.kind == "list":
         names = [c for c in candidates if c.kind == NAME]
