@@ -53,6 +53,14 @@ PARAPHRASE_MIN = 0.6
 SIMILAR_SPELLING = 0.8  # difflib ratio above which two folded words are one name
 _NUMERIC = re.compile(r"\d+")
 _WORD = re.compile(r"[\w’'-]+")
+# "ne ... pas" counts once, by its second word; "et non", "and not" contrast
+# two things rather than deny one.
+_NEGATION = re.compile(
+    r"\b(?:never|no|none|nobody|nothing|neither|without|pas|jamais|rien|aucune?|sans"
+    r"|nul(?:le)?)\b|(?<!\bet )(?<!\bmais )(?<!, )\bnon\b"
+    r"|(?<!\band )(?<!\bbut )(?<!, )\bnot\b|n[’']t\b|\bn(?:e\s+|[’'])\w+\s+plus\b",
+    re.IGNORECASE,
+)
 
 Vectors = Callable[[list[str]], dict[str, np.ndarray]]
 
@@ -150,6 +158,8 @@ class ClaimVerifier:
         if unknown:
             return f"cites [{unknown[0]}], which is not one of the sources"
         claim_text = MARKER.sub("", sentence)
+        if all(_negative(claim_text) != _negative(sources[n]) for n in cited):
+            return "says the opposite of its source (a negation differs)"
         evidence = " ".join(sources[n] for n in dict.fromkeys(cited))
         for claim in self._claims(claim_text, evidence):
             if not self._supported(claim, evidence):
@@ -202,6 +212,12 @@ class ClaimVerifier:
         keys = calendar_keys(self._languages)
         parts |= {keys[fold(w)] for w in _WORD.findall(text) if fold(w) in keys}
         return parts
+
+
+def _negative(text: str) -> bool:
+    """Whether ``text`` is negated: an odd number of negations, so that "n’est
+    pas sans risques" is not. Small models drop a "pas" and keep every name."""
+    return len(_NEGATION.findall(text)) % 2 == 1
 
 
 def _repeats(sentence: str, question: str) -> str:

@@ -210,3 +210,24 @@ def test_a_sentence_stating_nothing_beside_the_answer_must_paraphrase_its_source
     verification = embedding_verifier.verify(answer, SOURCES, expected="Arménie")
     assert verification.kept == ["Armenia chairs the CSTO [1]."]
     assert "says something else than its source" in verification.removed[0].reason
+
+
+@pytest.mark.parametrize(
+    ("source", "answer", "kept"),
+    [
+        ("Les Occidentaux n’ont pas réagi.", "Les Occidentaux ont réagi [1].", False),
+        ("Les Occidentaux n’ont pas réagi.", "They did not react [1].", True),
+        ("Aucune réaction des Occidentaux.", "The West reacted strongly [1].", False),
+        ("L’Arménie a confirmé sa participation.", "Armenia did not confirm it [1].", False),
+        # A double negation and a contrast deny nothing.
+        ("L’intervention n’est pas sans risques.", "The intervention carries risks [1].", True),
+        ("Il a appelé au dialogue et non aux émeutes.", "He called for dialogue [1].", True),
+    ],
+)
+def test_a_sentence_must_not_drop_or_add_a_negation(
+    verifier: ClaimVerifier, source: str, answer: str, kept: bool
+) -> None:
+    verification = verifier.verify(answer, {1: source})
+    assert verification.kept == ([answer] if kept else [])
+    if not kept:
+        assert "a negation differs" in verification.removed[0].reason
