@@ -18,6 +18,7 @@ from rag.lexical import STOPWORDS, fold
 
 NAME, NUMBER, DATE = "name", "number", "date"
 EXPANSION = "expansion"  # what an acronym stands for
+DESCRIPTION = "description"  # what a named person or thing is: "la porte-parole de ..."
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _WORD_CHARS = r"\w’'\-"
@@ -54,6 +55,12 @@ _APPROXIMATE = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_DETERMINER = re.compile(
+    r"(?<![\w’'])(?:(?:le|la|les|un|une|son|sa|ses|leur|the|a|an|its|his|her|their)\s+|l[’'])",
+    re.IGNORECASE,
+)
+_COMPLEMENT = re.compile(r"(?:\b(?:de|du|des|à|au|aux|of)\s+|\bd[’'])$", re.IGNORECASE)
+_APPOSITION_AFTER = re.compile(r",\s+([a-zà-ÿ][^,.;:()]*(?:\([^()]*\))?)(?=[,.;:]|$)")
 _MONTHS = (
     "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -102,6 +109,8 @@ def find_candidates(sentence: str, kinds: set[str], names_elsewhere: set[str]) -
         found += [c for c in _numbers(sentence) if not _inside(c.start, found)]
     if EXPANSION in kinds:
         found += _expansions(sentence)
+    if DESCRIPTION in kinds:
+        found += _descriptions(sentence)
     if NAME in kinds:
         for match in _NAME.finditer(sentence):
             start, text = match.start("name"), match.group("name").rstrip("’'-")
@@ -179,6 +188,37 @@ def _expansions(sentence: str) -> list[Candidate]:
         if _initials(match.group("long")) == match.group("acronym").casefold():
             found.append(Candidate(EXPANSION, match.group("long"), *match.span("long")))
     return found
+
+
+def _descriptions(sentence: str) -> list[Candidate]:
+    """Appositions beside a name, which say what it is: "Marie Dumoulin,
+    directrice de programme à l’ECFR", "la porte-parole de la diplomatie
+    russe, Maria Zakharova"."""
+    found = []
+    for match in _NAME.finditer(sentence):
+        before = _apposition_before(sentence[: match.start("name")])
+        after = _APPOSITION_AFTER.match(sentence, match.end())
+        if before is not None:  # a title before the name is surer than a phrase after it
+            text = sentence[before : match.start("name")].rstrip(", ")
+            found.append(Candidate(DESCRIPTION, text, before, before + len(text)))
+        elif after:
+            found.append(Candidate(DESCRIPTION, after.group(1), *after.span(1)))
+    return found
+
+
+def _apposition_before(text: str) -> int | None:
+    """Where the noun phrase that ``text`` ends with (", " then the name)
+    starts: at its last determiner that does not open a complement ("la
+    porte-parole de la diplomatie russe, ")."""
+    if not re.search(r"[^\W\d_][^,.;:()]*,\s+$", text):
+        return None
+    phrase_start = max(text.rfind(p, 0, len(text.rstrip(", "))) for p in ",.;:()") + 1
+    starts = [
+        m.start()
+        for m in _DETERMINER.finditer(text, phrase_start)
+        if not _COMPLEMENT.search(text[: m.start()])
+    ]
+    return starts[-1] if starts else None
 
 
 def _initials(words: str) -> str:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.candidates import DATE, EXPANSION, NAME, NUMBER
+from rag.candidates import DATE, DESCRIPTION, EXPANSION, NAME, NUMBER
 from rag.language import detect_language
 from rag.lexical import STOPWORDS, fold
 
@@ -59,6 +59,7 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 EXPECTS = {
     "acronym": frozenset({EXPANSION}),
+    "describe": frozenset({DESCRIPTION}),
     "how many": frozenset({NUMBER}),
     "when": frozenset({DATE}),
     "where": frozenset({NAME}),
@@ -105,7 +106,7 @@ def analyse(text: str, history: Sequence[Message] | None = None) -> Question:
     """Analyse ``text``, asked after the ``history`` messages (role, content)."""
     kind = question_kind(text)
     if kind == "who" and _names_only(text):
-        kind = "what"  # "Who is Marie Dumoulin?" asks for a description
+        kind = "describe"  # "Who is Marie Dumoulin?" asks what she is
     previous_question = _last(history, "user")
     follow_up = bool(previous_question) and (
         bool(_FOLLOW_UP.search(text)) or len(content_terms(text)) <= 1

@@ -62,6 +62,7 @@ def test_the_french_question_gets_the_french_name(article_assistant: Assistant) 
         ("When did Armenia confirm its participation?", "This morning"),
         ("What does ECFR stand for?", "European Council on Foreign Relations"),
         ("Que signifie OTSC ?", "Organisation du traité de sécurité collective"),
+        ("Who is Maria Zakharova?", "La porte-parole de la diplomatie russe [1]"),
     ],
 )
 def test_short_answers_in_the_askers_language(
@@ -152,6 +153,8 @@ def other_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         ("How many concerts will take place?", "40"),
         ("When does the festival open?", "14 July 2023"),
         ("Combien de spectateurs sont attendus ?", "25 000"),
+        ("Who is Tomas Reyes?", "The chief engineer [1]"),
+        ("Qui est Claire Fontaine ?", "La directrice artistique [1]"),
     ],
 )
 def test_other_documents_in_english_and_french_are_answered(

@@ -6,6 +6,7 @@ import pytest
 
 from rag.candidates import (
     DATE,
+    DESCRIPTION,
     EXPANSION,
     NAME,
     NUMBER,
@@ -322,3 +323,29 @@ def test_a_number_of_several_words_is_one_candidate(sentence: str, number: str) 
 
 def test_an_article_alone_is_no_number() -> None:
     assert find_candidates("Un homme et une femme, one of them.", {NUMBER}, set()) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "description"),
+    [
+        (
+            "Il parle, explique Marie Dumoulin, directrice de programme à l’ECFR.",
+            "directrice de programme à l’ECFR",
+        ),
+        (
+            "Un communiqué diffusé par la porte-parole de la diplomatie russe, Maria Zakharova.",
+            "la porte-parole de la diplomatie russe",
+        ),
+        ("Tomas Reyes, the chief engineer, cut the ribbon.", "the chief engineer"),
+        # A title before the name wins over the phrase after it.
+        ("Its curator, Maria Lindqvist, said the museum reopened.", "Its curator"),
+    ],
+)
+def test_an_apposition_beside_a_name_describes_it(sentence: str, description: str) -> None:
+    found = find_candidates(sentence, {DESCRIPTION}, set())
+    assert description in [c.text for c in found]
+    assert_spans_exact(sentence, found)
+
+
+def test_a_name_without_apposition_has_no_description() -> None:
+    assert find_candidates("Il a décidé, poursuit Marie Dumoulin.", {DESCRIPTION}, set()) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.candidates import DATE, EXPANSION, NAME, NUMBER
+from rag.candidates import DATE, DESCRIPTION, EXPANSION, NAME, NUMBER
 from rag.question import analyse, content_terms, question_kind
 
 HISTORY = [
@@ -65,8 +65,8 @@ def test_the_kind_decides_the_expected_candidates(question: str, expects: set[st
 @pytest.mark.parametrize("question", ["Who is Marie Dumoulin?", "Qui est Marie Dumoulin ?"])
 def test_who_is_a_person_asks_for_a_description(question: str) -> None:
     analysed = analyse(question)
-    assert analysed.kind == "what"
-    assert analysed.expects == frozenset()
+    assert analysed.kind == "describe"
+    assert analysed.expects == {DESCRIPTION}
 
 
 def test_who_did_something_stays_a_who_question() -> None:
