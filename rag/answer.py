@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from rag.candidates import NAME, Candidate, capitalised_words, find_candidates
+from rag.candidates import (
+    DESCRIPTION,
+    EXPANSION,
+    NAME,
+    Candidate,
+    capitalised_words,
+    find_candidates,
+)
 from rag.chunk import sentence_spans
 from rag.cite import cite
 from rag.evidence import Evidence, EvidenceScorer
@@ -44,6 +51,7 @@ _OF = re.compile(r"(?:\b(?:de|du|des|of)(?:\s+(?:la|le|les|the))?\s+|\bd[’']|\
 _WHERE = re.compile(
     r"\b(?:sur|dans|via|au|aux|en|on|in|at)(?:\s+(?:la|le|les|the))?\s+(?:l[’'])?$", re.I
 )
+_PHRASES = {DESCRIPTION, EXPANSION}  # short answers that are phrases, not names
 SAME_AS_QUESTION = 0.9  # a candidate matching a question word this well is that word
 
 
@@ -137,7 +145,10 @@ class ExtractiveAnswerer:
             language = chosen_evidence.sentence.passage.chunk.language
             short = ", ".join(dict.fromkeys(render(c, language, question.language) for c in chosen))
             says = _says(question, chosen_evidence, documents)
-            text = f"{short[:1].upper()}{short[1:]} [1]. {says}"
+            shown = f"{short[:1].upper()}{short[1:]}"
+            if language != question.language and chosen[0].kind in _PHRASES:
+                shown = f"“{short}”"  # the document's words, which no table translates
+            text = f"{shown} [1]. {says}"
             return replace(_draft(text, chosen_evidence), short=short)
         if NAME in question.expects and best.match >= QUOTE_MATCH:
             # A "who"/"which" answer need not be a proper name ("l’armée de l’air russe").

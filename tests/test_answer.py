@@ -62,7 +62,7 @@ def test_the_french_question_gets_the_french_name(article_assistant: Assistant) 
         ("When did Armenia confirm its participation?", "This morning"),
         ("What does ECFR stand for?", "European Council on Foreign Relations"),
         ("Que signifie OTSC ?", "Organisation du traité de sécurité collective"),
-        ("Who is Maria Zakharova?", "La porte-parole de la diplomatie russe [1]"),
+        ("Who is Maria Zakharova?", "“la porte-parole de la diplomatie russe” [1]"),
     ],
 )
 def test_short_answers_in_the_askers_language(
