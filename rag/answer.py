@@ -256,7 +256,7 @@ def _supports(question: Question, evidence: Evidence) -> bool:
     sentence itself)."""
     return evidence.asked_match >= MIN_MATCH and all(
         score >= PRESENT
-        for term, (score, _) in zip(question.terms, evidence.passage_alignment, strict=True)
+        for term, (score, _) in zip(question.terms, evidence.context_alignment, strict=True)
         if term in question.specific
     )
 

@@ -63,15 +63,18 @@ class Sentence:
 @dataclass(frozen=True)
 class Evidence:
     """A sentence with its scores. ``alignment`` holds, per question term, the
-    best similarity and the offset (in the sentence) of the word it matched;
-    ``match`` is the rarity-weighted share of the question the sentence holds;
-    ``asked_match`` the same over the words other than names and numbers, which
+    best similarity and the offset (in the sentence) of the word it matched,
+    ``context_alignment`` the same over its passage, and for a passage's first
+    sentence over the retrieved chunk before it too (where the names its
+    pronouns stand for are); ``match`` is the
+    rarity-weighted share of the question the sentence holds; ``asked_match``
+    the same over the words other than names and numbers, which
     say what is asked rather than where to look."""
 
     sentence: Sentence
     dense: float
     alignment: Alignment
-    passage_alignment: Alignment
+    context_alignment: Alignment
     match: float
     asked_match: float
     score: float
@@ -129,14 +132,22 @@ class EvidenceScorer:
         asks = [t not in question.specific for t in question.terms]
         asked_weights = _normalised([w * a for w, a in zip(weights, asks, strict=True)])
         by_passage = {text: matcher.align(text) for text in texts}
+        # The first sentence of a chunk may name things by a pronoun that
+        # the chunk before it, when retrieved too, names: "Leur mission ...".
+        before = {
+            p.chunk.text: matcher.align(_with_chunk_before(p, passages[:PASSAGES_USED]))
+            for p in passages[:PASSAGES_USED]
+        }
         scored = []
         for sentence, similarity, alignment in zip(sentences, dense, alignments, strict=True):
-            passage_alignment = by_passage[sentence.passage.chunk.text]
+            chunk = sentence.passage.chunk
+            opens_chunk = sentence.start == chunk.start
+            context = (before if opens_chunk else by_passage)[chunk.text]
             # Words of the rest of the passage count in part: "Ils" in the
             # sentence may stand for "Ces appareils" in the one before.
             present = [
                 max(s, CONTEXT_SHARE * p)
-                for (s, _), (p, _) in zip(alignment, passage_alignment, strict=True)
+                for (s, _), (p, _) in zip(alignment, by_passage[chunk.text], strict=True)
             ]
             match = sum(w * m for w, m in zip(weights, present, strict=True))
             asked_match = sum(w * m for w, m in zip(asked_weights, present, strict=True))
@@ -150,7 +161,7 @@ class EvidenceScorer:
                     sentence,
                     float(similarity),
                     alignment,
-                    passage_alignment,
+                    context,
                     match,
                     asked_match if any(asks) else match,
                     score,
@@ -170,6 +181,18 @@ class EvidenceScorer:
             ):
                 self._vectors[text] = np.asarray(vector, dtype=np.float32)
         return {t: self._vectors[t] for t in texts}
+
+
+def _with_chunk_before(passage: Passage, passages: list[Passage]) -> str:
+    """The text of the passage just before ``passage`` in its document, when
+    it is among ``passages``, then that of ``passage``."""
+    chunk = passage.chunk
+    previous = [
+        p.chunk.text
+        for p in passages
+        if p.chunk.source == chunk.source and p.chunk.index == chunk.index - 1
+    ]
+    return " ".join([*previous[:1], chunk.text])
 
 
 def _rarity_weights(alignments: list[Alignment], terms: int) -> list[float]:
