@@ -4,13 +4,15 @@ of eval/thresholds.toml that CI holds the answerer to."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from rag.evaluate import below_floors, load_eval_set, read_floors
 
-from .conftest import REPO, run_rag
+from .conftest import BIN, REPO, run_rag
 
 pytestmark = pytest.mark.slow
 FLOORS = REPO / "eval" / "thresholds.toml"
@@ -51,3 +53,18 @@ def test_a_metric_below_its_floor_fails_the_command(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 1
     assert "rag: eval below floor: accuracy = 1.0 (below 1.01)" in result.stderr
+
+
+def test_diagnose_lists_each_miss_with_its_word_matches(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(BIN / "python"), "-m", "eval.diagnose", "--split", "dev"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "RAG_INDEX_DIR": str(tmp_path / "index")},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    misses = [line for line in result.stdout.splitlines() if line[:1].isalpha()]
+    assert misses and all("[refused]" in m or "[wrong]" in m or "[answered]" in m for m in misses)
+    assert " asked " in result.stdout and "=1.00/" in result.stdout
