@@ -26,7 +26,15 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
             r"(?=.*\b(?-i:[A-Z]{2,})\b).*(\bstands? for\b|\bshort for\b|\bmeans?\W*$|\bsignifie\b"
             r"|\bveut dire\b|\bsigle\b|\bacronym\b|\babbreviation\b)",
         ),
-        ("how many", r"\bhow (many|much)\b|\bcombien\b|\bwhat number\b|\bquel nombre\b"),
+        (
+            "how many",  # or a quantity: "What was the fuel price…?", "Quelle est la population…?"
+            r"\bhow (many|much)\b|\bcombien\b|\bwhat number\b|\bquel nombre\b"
+            r"|\bwhat (is|was|are|were) the (\w+ )?(price|cost|population|number|amount|rate"
+            r"|percentage|age|size|budget|salary|toll|value|height|length|weight|distance)s?\b"
+            r"|\bquel(le)?s? (est|était|sont|étaient) (le |la |les |l[’'])(\w+ )?(prix|coût"
+            r"|population|nombre|montant|taux|pourcentage|âge|taille|budget|salaire|bilan|valeur"
+            r"|hauteur|longueur|poids|distance)\b",
+        ),
         (
             "when",
             r"\bwhen\b|\bquand\b|\b(what|which) (date|day|year)\b|\bquel(le)? (date|jour|année)\b"
