@@ -30,8 +30,8 @@ _NAME = re.compile(
     rf"(?:\s(?:(?:on|of|for|the|de|du|des|la|le|et|and)\s)?[{_UPPER}][{_WORD_CHARS}]*)*)"
 )
 _ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|[qQ]u)[’']")
-_ACRONYM_BEFORE = re.compile(rf"\s*\((?P<acronym>[{_UPPER}]{{2,}})\)")
-_ACRONYM_AFTER = re.compile(rf"\b(?P<acronym>[{_UPPER}]{{2,}})\s*\((?P<long>[^()]+)\)")
+_PARENTHESISED_ACRONYM = re.compile(rf"\s*\((?P<acronym>[{_UPPER}]{{2,}})\)")
+_ACRONYM_THEN_EXPANSION = re.compile(rf"\b(?P<acronym>[{_UPPER}]{{2,}})\s*\((?P<long>[^()]+)\)")
 
 # The languages whose number words text2num reads ("quatre mille", "twenty-five").
 NUMBER_LANGUAGES = ("en", "fr")
@@ -175,7 +175,7 @@ def _expansions(sentence: str) -> list[Candidate]:
     Council on Foreign Relations)". The words' initials, linkers aside, must
     spell the acronym."""
     found = []
-    for match in _ACRONYM_BEFORE.finditer(sentence):
+    for match in _PARENTHESISED_ACRONYM.finditer(sentence):
         acronym, start = match.group("acronym"), match.start()
         words = list(re.finditer(rf"[{_WORD_CHARS}]+", sentence[:start]))
         for first in range(len(words) - 1, max(-1, len(words) - 3 * len(acronym)), -1):
@@ -184,7 +184,7 @@ def _expansions(sentence: str) -> list[Candidate]:
                 text = strip_elision(sentence[span[0] : span[1]])
                 found.append(Candidate(EXPANSION, text, span[1] - len(text), span[1]))
                 break
-    for match in _ACRONYM_AFTER.finditer(sentence):
+    for match in _ACRONYM_THEN_EXPANSION.finditer(sentence):
         if _initials(match.group("long")) == match.group("acronym").casefold():
             found.append(Candidate(EXPANSION, match.group("long"), *match.span("long")))
     return found
@@ -197,11 +197,10 @@ def _descriptions(sentence: str) -> list[Candidate]:
     found = []
     for match in _NAME.finditer(sentence):
         before = _apposition_before(sentence[: match.start("name")])
-        after = _APPOSITION_AFTER.match(sentence, match.end())
         if before is not None:  # a title before the name is surer than a phrase after it
             text = sentence[before : match.start("name")].rstrip(", ")
             found.append(Candidate(DESCRIPTION, text, before, before + len(text)))
-        elif after:
+        elif after := _APPOSITION_AFTER.match(sentence, match.end()):
             found.append(Candidate(DESCRIPTION, after.group(1), *after.span(1)))
     return found
 

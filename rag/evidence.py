@@ -66,10 +66,9 @@ class Evidence:
     best similarity and the offset (in the sentence) of the word it matched,
     ``context_alignment`` the same over its passage, and for a passage's first
     sentence over the retrieved chunk before it too (where the names its
-    pronouns stand for are); ``match`` is the
-    rarity-weighted share of the question the sentence holds; ``asked_match``
-    the same over the words other than names and numbers, which
-    say what is asked rather than where to look."""
+    pronouns stand for are); ``match`` is the rarity-weighted share of the
+    question the sentence holds; ``asked_match`` the same over the words other
+    than names and numbers, which say what is asked rather than where to look."""
 
     sentence: Sentence
     dense: float
@@ -135,19 +134,21 @@ class EvidenceScorer:
         # The first sentence of a chunk may name things by a pronoun that
         # the chunk before it, when retrieved too, names: "Leur mission ...".
         before = {
-            p.chunk.text: matcher.align(_with_chunk_before(p, passages[:PASSAGES_USED]))
+            p.chunk.text: matcher.align(f"{previous} {p.chunk.text}")
             for p in passages[:PASSAGES_USED]
+            if (previous := _chunk_before(p, passages[:PASSAGES_USED]))
         }
         scored = []
         for sentence, similarity, alignment in zip(sentences, dense, alignments, strict=True):
             chunk = sentence.passage.chunk
-            opens_chunk = sentence.start == chunk.start
-            context = (before if opens_chunk else by_passage)[chunk.text]
+            in_passage = context = by_passage[chunk.text]
+            if sentence.start == chunk.start:  # the chunk's first sentence
+                context = before.get(chunk.text, in_passage)
             # Words of the rest of the passage count in part: "Ils" in the
             # sentence may stand for "Ces appareils" in the one before.
             present = [
                 max(s, CONTEXT_SHARE * p)
-                for (s, _), (p, _) in zip(alignment, by_passage[chunk.text], strict=True)
+                for (s, _), (p, _) in zip(alignment, in_passage, strict=True)
             ]
             match = sum(w * m for w, m in zip(weights, present, strict=True))
             asked_match = sum(w * m for w, m in zip(asked_weights, present, strict=True))
@@ -183,16 +184,18 @@ class EvidenceScorer:
         return {t: self._vectors[t] for t in texts}
 
 
-def _with_chunk_before(passage: Passage, passages: list[Passage]) -> str:
-    """The text of the passage just before ``passage`` in its document, when
-    it is among ``passages``, then that of ``passage``."""
+def _chunk_before(passage: Passage, passages: list[Passage]) -> str:
+    """The text of the chunk just before ``passage`` in its document, when it
+    is among ``passages``, else ""."""
     chunk = passage.chunk
-    previous = [
-        p.chunk.text
-        for p in passages
-        if p.chunk.source == chunk.source and p.chunk.index == chunk.index - 1
-    ]
-    return " ".join([*previous[:1], chunk.text])
+    return next(
+        (
+            p.chunk.text
+            for p in passages
+            if p.chunk.source == chunk.source and p.chunk.index == chunk.index - 1
+        ),
+        "",
+    )
 
 
 def _rarity_weights(alignments: list[Alignment], terms: int) -> list[float]:
