@@ -189,13 +189,13 @@ def _acronym_key(acronym: str) -> str:
 
 def _aliases(text: str) -> set[str]:
     """What the words of ``text`` are called in the other languages: country and
-    language names (singular or plural) and acronyms, spelled as sorted letters."""
+    language names and acronyms, spelled as sorted letters."""
     aliases = set()
     for word in re.findall(r"\w+", text):
         folded = fold(word)
         if word.isupper() and len(word) > 2:
             aliases.add(_acronym_key(word))
-        aliases |= translations(folded, ("en", "fr")) | translations(folded[:-1], ("en", "fr"))
+        aliases |= translations(folded, ("en", "fr"))
     return aliases
 
 

@@ -160,10 +160,11 @@ def known_names(languages: tuple[str, ...]) -> set[str]:
 
 def translations(folded_name: str, languages: tuple[str, ...]) -> set[str]:
     """The folded names of the same country or language in ``languages``
-    ("armenia" -> {"armenie", "armenia", ...}); empty for any other word."""
+    ("armenia" -> {"armenie", "armenia", ...}), a plural read as its singular
+    ("russians" as "russian"); empty for any other word."""
     found = set()
     for source in languages:
-        key = _names(source).get(folded_name)
+        key = _names(source).get(folded_name) or _names(source).get(folded_name.removesuffix("s"))
         if key is None:
             continue
         kind, code = key

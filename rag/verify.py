@@ -45,7 +45,7 @@ from rag.candidates import (
 from rag.cite import MARKER, sentences
 from rag.lexical import STOPWORDS, fold
 from rag.localize import calendar_keys, known_names, translations
-from rag.match import same_word
+from rag.match import PRESENT, TermMatcher, same_word
 from rag.question import content_terms
 
 CLAIM_KINDS = frozenset({NAME, NUMBER, DATE})
@@ -61,6 +61,9 @@ _NEGATION = re.compile(
     r"|(?<!\band )(?<!\bbut )(?<!, )\bnot\b|n[’']t\b|\bn(?:e\s+|[’'])\w+\s+plus\b",
     re.IGNORECASE,
 )
+# A clause: the text between two punctuation marks. Its negations are counted
+# in the whole source, so that a clause keeps the context of its "et non".
+_CLAUSE = re.compile(r"[^,;:()!?.]+")
 
 Vectors = Callable[[list[str]], dict[str, np.ndarray]]
 
@@ -158,13 +161,43 @@ class ClaimVerifier:
         if unknown:
             return f"cites [{unknown[0]}], which is not one of the sources"
         claim_text = MARKER.sub("", sentence)
-        if all(_negative(claim_text) != _negative(sources[n]) for n in cited):
+        if all(self._negation_differs(claim_text, sources[n]) for n in cited):
             return "says the opposite of its source (a negation differs)"
         evidence = " ".join(sources[n] for n in dict.fromkeys(cited))
         for claim in self._claims(claim_text, evidence):
             if not self._supported(claim, evidence):
                 return f"{claim.text!r} is not in the cited source"
         return ""
+
+    def _negation_differs(self, claim: str, source: str) -> bool:
+        """Whether ``claim`` denies what ``source`` affirms or the reverse.
+
+        Their negations differ in parity and, with vectors, a word of the claim
+        is found in a clause of the source whose own parity differs: a
+        negation elsewhere in the source ("il s’agit de démontrer qu’ils
+        n’agissent pas seuls, explique Marie Dumoulin, directrice de
+        programme…") says nothing of a claim about another of its clauses
+        ("Marie Dumoulin is a programme director"). Words match across
+        languages as question words do (rag.match: reacted ~ réagi)."""
+        negative = _negative(claim)
+        if negative == _negative(source):
+            return False
+        terms = tuple(content_terms(claim))
+        if self._vectors is None or not terms:
+            return True
+        negations = [m.start() for m in _NEGATION.finditer(source)]
+        opposite: list[str] = []
+        rest: list[str] = []
+        for clause in _CLAUSE.finditer(source):
+            count = sum(clause.start() <= start < clause.end() for start in negations)
+            (opposite if (count % 2 == 1) != negative else rest).append(clause.group())
+        matcher = TermMatcher(terms, [source], self._vectors)
+        return any(
+            there >= PRESENT and there >= elsewhere
+            for (there, _), (elsewhere, _) in zip(
+                matcher.align(" ".join(opposite)), matcher.align(" ".join(rest)), strict=True
+            )
+        )
 
     def _claims(
         self, sentence: str, evidence: str, kinds: frozenset[str] = CLAIM_KINDS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.candidates import DATE, NAME, NUMBER, Candidate
-from rag.localize import MESSAGES, message, render
+from rag.localize import MESSAGES, message, render, translations
 
 
 def candidate(kind: str, text: str) -> Candidate:
@@ -28,6 +28,11 @@ def test_a_country_name_is_translated(name: str, english: str) -> None:
 
 def test_a_country_name_is_translated_into_french() -> None:
     assert render(candidate(NAME, "Armenia"), "en", "fr") == "Arménie"
+
+
+def test_a_plural_people_name_translates_as_its_singular() -> None:
+    assert "russe" in translations("russians", ("en", "fr"))
+    assert translations("almaty", ("en", "fr")) == set()
 
 
 @pytest.mark.parametrize("name", ["Almaty", "Kirghizistan", "Maria Zakharova", "OTSC"])

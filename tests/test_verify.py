@@ -231,3 +231,33 @@ def test_a_sentence_must_not_drop_or_add_a_negation(
     assert verification.kept == ([answer] if kept else [])
     if not kept:
         assert "a negation differs" in verification.removed[0].reason
+
+
+DUMOULIN = (
+    "Pour les Russes, il s’agit de démontrer qu’ils n’agissent pas seuls, explique Marie "
+    "Dumoulin, directrice de programme à l’European Council on Foreign Relations (ECFR)."
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("source", "answer", "kept"),
+    [
+        # The source's negation is in a clause the claim does not speak of.
+        (DUMOULIN, "Marie Dumoulin is a programme director at the European Council on "
+                   "Foreign Relations (ECFR) [1].", True),
+        (DUMOULIN, "The Russians want to show that they are acting alone [1].", False),
+        ("Les Occidentaux, eux, n’ont pas réagi, selon le ministère.",
+         "Les Occidentaux ont réagi [1].", False),
+        ("Les Occidentaux, eux, n’ont pas réagi, selon le ministère.",
+         "The West reacted [1].", False),
+    ],
+)  # fmt: skip
+def test_a_negation_counts_in_the_clause_the_claim_speaks_of(
+    embedding_verifier: ClaimVerifier, source: str, answer: str, kept: bool
+) -> None:
+    verification = embedding_verifier.verify(answer, {1: source}, expected="Marie Dumoulin")
+    if kept:
+        assert verification.kept == [answer]
+    else:
+        assert "a negation differs" in verification.removed[0].reason
