@@ -9,11 +9,13 @@ each side counts.
 Building the index means reading every chunk back from Chroma and
 tokenizing it, which the first question of every process paid for (2.4 s at
 10k passages). It is saved next to the index instead, with the generation of
-the collection it was built from, and loaded while that generation holds.
+the collection it was built from and a fingerprint of the tokenizer's stop
+words, and loaded while both hold: a new stop list means new tokens.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -61,6 +63,8 @@ STOPWORDS = frozenset(
     unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode()
     for w in (*STOPWORDS_EN_PLUS, *STOPWORDS_FRENCH, *_FUNCTION_WORDS, *_QUESTION_WORDS)
 )
+# Tags a saved index, with the collection's generation: stop words it dropped.
+_TOKENIZER = hashlib.sha256(" ".join(sorted(STOPWORDS)).encode()).hexdigest()[:16]
 
 
 def fold(text: str) -> str:
@@ -96,7 +100,7 @@ class LexicalIndex:
             with (partial / _CHUNKS).open("w", encoding="utf-8") as out:
                 for chunk in self.chunks:
                     out.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
-            (partial / _GENERATION).write_text(generation, encoding="utf-8")
+            (partial / _GENERATION).write_text(f"{generation} {_TOKENIZER}", encoding="utf-8")
             shutil.rmtree(folder, ignore_errors=True)
             partial.rename(folder)
         finally:
@@ -104,9 +108,9 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path, generation: str) -> LexicalIndex | None:
-        """The index saved in ``folder`` for ``generation``, or None."""
+        """The index saved in ``folder`` for ``generation`` by this tokenizer, or None."""
         try:
-            if (folder / _GENERATION).read_text(encoding="utf-8") != generation:
+            if (folder / _GENERATION).read_text(encoding="utf-8") != f"{generation} {_TOKENIZER}":
                 return None
             with (folder / _CHUNKS).open(encoding="utf-8") as lines:
                 chunks = [Chunk(**json.loads(line)) for line in lines]

@@ -98,3 +98,14 @@ def test_k_limits_the_number_of_results():
 def test_results_are_the_indexed_chunk_objects():
     chunk, _ = LexicalIndex(CHUNKS).search("OTSC", k=1)[0]
     assert chunk is CHUNKS[2]
+
+
+def test_a_saved_index_loads_only_for_its_generation_and_tokenizer(tmp_path):
+    index = LexicalIndex([make_chunk("Les troupes russes arrivent", index=0)])
+    index.save(tmp_path / "bm25", "gen-1")
+    loaded = LexicalIndex.load(tmp_path / "bm25", "gen-1")
+    assert loaded is not None and loaded.search("troupes", 1)[0][0].text == index.chunks[0].text
+    assert LexicalIndex.load(tmp_path / "bm25", "gen-2") is None
+    # Saved by a version with other stop words: its tokens differ, so it is rebuilt.
+    (tmp_path / "bm25" / "generation").write_text("gen-1", encoding="utf-8")
+    assert LexicalIndex.load(tmp_path / "bm25", "gen-1") is None
