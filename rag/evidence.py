@@ -64,9 +64,9 @@ class Sentence:
 class Evidence:
     """A sentence with its scores. ``alignment`` holds, per question term, the
     best similarity and the offset (in the sentence) of the word it matched,
-    ``context_alignment`` the same over its passage, and for a passage's first
-    sentence over the retrieved chunk before it too (where the names its
-    pronouns stand for are); ``match`` is the rarity-weighted share of the
+    ``context_alignment`` the same over what its passage is about: the passage,
+    its document's title and the chunk before it when retrieved too (where the
+    names its pronouns stand for are); ``match`` is the rarity-weighted share of the
     question the sentence holds; ``asked_match`` the same over the words other
     than names and numbers, which say what is asked rather than where to look."""
 
@@ -131,19 +131,21 @@ class EvidenceScorer:
         asks = [t not in question.specific for t in question.terms]
         asked_weights = _normalised([w * a for w, a in zip(weights, asks, strict=True)])
         by_passage = {text: matcher.align(text) for text in texts}
-        # The first sentence of a chunk may name things by a pronoun that
-        # the chunk before it, when retrieved too, names: "Leur mission ...".
-        before = {
-            p.chunk.text: matcher.align(f"{previous} {p.chunk.text}")
+        # What a passage is about: its document's title ("Kazakhstan. Des
+        # dizaines de manifestants tués…") names it for every passage, and the
+        # first sentence of a chunk may name things by a pronoun that the
+        # chunk before it, when retrieved too, names: "Leur mission ...".
+        about = {
+            p.chunk.text: matcher.align(
+                f"{p.chunk.title} {_chunk_before(p, passages[:PASSAGES_USED])} {p.chunk.text}"
+            )
             for p in passages[:PASSAGES_USED]
-            if (previous := _chunk_before(p, passages[:PASSAGES_USED]))
         }
         scored = []
         for sentence, similarity, alignment in zip(sentences, dense, alignments, strict=True):
             chunk = sentence.passage.chunk
-            in_passage = context = by_passage[chunk.text]
-            if sentence.start == chunk.start:  # the chunk's first sentence
-                context = before.get(chunk.text, in_passage)
+            in_passage = by_passage[chunk.text]
+            context = about[chunk.text]
             # Words of the rest of the passage count in part: "Ils" in the
             # sentence may stand for "Ces appareils" in the one before.
             present = [

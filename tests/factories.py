@@ -11,6 +11,7 @@ def make_chunk(
     index: int = 0,
     start: int = 0,
     source: str = "s",
+    title: str = "t",
     language: str = "fr",
     chunk_id: str | None = None,
 ) -> Chunk:
@@ -18,7 +19,7 @@ def make_chunk(
     return Chunk(
         id=chunk_id or f"{source}#{index}",
         source=source,
-        title="t",
+        title=title,
         language=language,
         index=index,
         start=start,

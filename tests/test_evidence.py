@@ -19,10 +19,12 @@ def scorer() -> EvidenceScorer:
     return EvidenceScorer(UniversalSentenceEncoder())
 
 
-def csto_around_the_mission(scorer: EvidenceScorer, named_index: int, source: str) -> float:
+def csto_around_the_mission(
+    scorer: EvidenceScorer, named_index: int, source: str, title: str = "Kazakhstan"
+) -> float:
     question = analyse("What will the mission of the CSTO force be?")
     passages = [
-        make_passage(MISSION, index=1, start=60, source="article"),
+        make_passage(MISSION, index=1, start=60, source="article", title=title),
         make_passage(NAMED, index=named_index, source=source),
     ]
     [evidence] = [e for e in scorer.rank(question, passages).evidence if e.sentence.text == MISSION]
@@ -38,3 +40,9 @@ def test_a_name_in_the_chunk_before_counts_for_its_first_sentence(scorer: Eviden
 @pytest.mark.parametrize(("index", "source"), [(2, "article"), (5, "article"), (0, "other")])
 def test_a_name_elsewhere_does_not(scorer: EvidenceScorer, index: int, source: str) -> None:
     assert csto_around_the_mission(scorer, named_index=index, source=source) < PRESENT
+
+
+@pytest.mark.slow
+def test_a_name_in_the_document_title_counts_for_every_sentence(scorer: EvidenceScorer) -> None:
+    title = "Kazakhstan : les troupes de l’OTSC arrivent"
+    assert csto_around_the_mission(scorer, named_index=5, source="article", title=title) >= PRESENT
