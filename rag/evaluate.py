@@ -31,7 +31,7 @@ from rag.candidates import (
     find_candidates,
 )
 from rag.language import detect_language
-from rag.lexical import STOPWORDS, fold
+from rag.lexical import STOPWORDS, acronym_letters, fold, is_acronym
 from rag.localize import interface_sentences, render, translations
 from rag.records import Answer, Citation, Passage
 
@@ -174,7 +174,7 @@ def _stated_in(claim: Candidate, known: str) -> bool:
     """Whether ``known`` (normalised text) holds ``claim``; a name word by word,
     as lists of names are joined differently ("Antonov and X", "d’Antonov et de X")."""
     text = claim.text
-    if text.isupper():
+    if is_acronym(text):
         return normalise(text) in known or f" {_acronym_key(text)} " in known
     if claim.kind == NAME:
         words = [w for w in normalise(text).split() if w not in STOPWORDS]
@@ -183,8 +183,7 @@ def _stated_in(claim: Candidate, known: str) -> bool:
 
 
 def _acronym_key(acronym: str) -> str:
-    """Translated acronyms keep their letters in another order: CSTO, OTSC."""
-    return "acronym-" + "".join(sorted(fold(acronym)))
+    return "acronym-" + acronym_letters(acronym)
 
 
 def _aliases(text: str) -> set[str]:
@@ -193,7 +192,7 @@ def _aliases(text: str) -> set[str]:
     aliases = set()
     for word in re.findall(r"\w+", text):
         folded = fold(word)
-        if word.isupper() and len(word) > 2:
+        if is_acronym(word):
             aliases.add(_acronym_key(word))
         aliases |= translations(folded, ("en", "fr"))
     return aliases

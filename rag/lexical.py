@@ -73,6 +73,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def is_acronym(word: str) -> bool:
+    """A word of two or more capitals: OTSC, ECFR, UE."""
+    return len(word) >= 2 and word.isupper()
+
+
+def acronym_letters(acronym: str) -> str:
+    """Its letters in order: a translated acronym keeps them (CSTO, OTSC -> "cost";
+    EU, UE -> "eu")."""
+    return "".join(sorted(fold(acronym)))
+
+
 def tokenize(text: str) -> list[str]:
     """Folded word tokens of ``text`` minus stop words and single letters."""
     return [t for t in _WORD.findall(fold(text)) if len(t) > 1 and t not in STOPWORDS]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from rag.lexical import fold
+from rag.lexical import acronym_letters, fold, is_acronym
 from rag.question import content_terms
 
 NEIGHBOURS = 10  # k of CSLS
@@ -111,7 +111,7 @@ def same_word(a: str, b: str) -> bool:
     if fa == fb or (len(fa) >= 5 and len(fb) >= 5 and fa[:5] == fb[:5]):
         return True
     # An acronym translated keeps its letters: CSTO / OTSC, NATO / OTAN.
-    return a.isupper() and b.isupper() and len(a) >= 3 and sorted(fa) == sorted(fb)
+    return is_acronym(a) and is_acronym(b) and acronym_letters(a) == acronym_letters(b)
 
 
 def _mean_top(matrix: np.ndarray, k: int) -> np.ndarray:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rag.candidates import DATE, DESCRIPTION, EXPANSION, NAME, NUMBER
 from rag.language import detect_language
-from rag.lexical import STOPWORDS, fold
+from rag.lexical import STOPWORDS, fold, is_acronym
 
 Message = dict[str, str]
 
@@ -81,7 +81,6 @@ _FOLLOW_UP = re.compile(
     r"|ils|elles|eux|leur|leurs|lui)\b",
     re.IGNORECASE,
 )
-_ACRONYM = re.compile(r"[A-Z]{2,}")
 _OTHER = re.compile(r"\b(else|other|others|autres?|d[’']autres)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w’'-]+")
 _ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|[qQ]u)[’']")
@@ -125,7 +124,7 @@ def analyse(text: str, history: Sequence[Message] | None = None) -> Question:
         exclude = (_last(history, "assistant"),)
     terms = tuple(dict.fromkeys(content_terms(search_text)))
     if kind == "acronym":  # its words only say "spell it out"
-        terms = tuple(t for t in terms if _ACRONYM.fullmatch(t)) or terms
+        terms = tuple(t for t in terms if is_acronym(t)) or terms
     return Question(
         text=text,
         language=detect_language(text),

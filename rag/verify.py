@@ -43,7 +43,7 @@ from rag.candidates import (
     strip_elision,
 )
 from rag.cite import MARKER, sentences
-from rag.lexical import STOPWORDS, fold
+from rag.lexical import STOPWORDS, fold, is_acronym
 from rag.localize import calendar_keys, known_names, translations
 from rag.match import PRESENT, TermMatcher, same_word
 from rag.question import content_terms
@@ -205,7 +205,7 @@ class ClaimVerifier:
         """Names, numbers and dates of ``sentence``. A capitalised first word is
         a name when it is written so in the evidence, is a country or language
         name ("Russia chairs ...") or is no common word ("Tokayev sent ...")."""
-        acronyms = {fold(w) for w in _WORD.findall(sentence) if w.isupper() and len(w) > 1}
+        acronyms = {fold(w) for w in _WORD.findall(sentence) if is_acronym(w)}
         known = capitalised_words(evidence) | capitalised_words(sentence) | self._names | acronyms
         return find_candidates(sentence, set(kinds), known | _rare_opening(sentence))
 
