@@ -84,10 +84,12 @@ _FOLLOW_UP = re.compile(
 _OTHER = re.compile(r"\b(else|other|others|autres?|d[’']autres)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w’'-]+")
 _ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|[qQ]u)[’']")
-# Phrasing words that carry no content of their own.
+# Phrasing words that carry no content of their own; "members of X" are X,
+# which articles name without the word ("les pays de l’OTSC").
 _FILLER = frozenset(
     "name called article according say says said tell ever exactly many much "
     "was were be been being did does do done have has had about between kind sort overall "
+    "member members membre membres "
     "nom appelle article selon dit dire cette ces est-ce".split()
 )
 # The pronoun of a French inverted question: "ont-ils", "a-t-il".

@@ -94,6 +94,9 @@ def test_terms_drop_stop_words_and_question_words() -> None:
         ("What kind of force is it?", ("force",)),
         ("Quels pays font partie de l’OTSC ?", ("pays", "partie", "OTSC")),
         ("Combien de blessés parmi les forces de l’ordre ?", ("blessés", "forces", "ordre")),
+        # "members of X" are X: articles say "les pays de l’OTSC", "les forces de l’ordre".
+        ("Which countries are members of the CSTO?", ("countries", "CSTO")),
+        ("Combien de membres des forces de sécurité ?", ("forces", "sécurité")),
     ],
 )
 def test_terms_drop_function_words(question: str, terms: tuple[str, ...]) -> None:
