@@ -26,7 +26,7 @@ from rag.index import index_lock, index_paths
 from rag.llm import load_chat_model
 from rag.question import Message, analyse
 from rag.records import Answer, IndexReport, Passage
-from rag.retrieve import HybridRetriever, PassageRetriever, Retrieval
+from rag.retrieve import HybridRetriever, PassageRetriever, Retrieval, lexical_index
 from rag.settings import Settings
 from rag.store import ChunkStore, chroma_client
 from rag.verify import ClaimVerifier
@@ -169,8 +169,7 @@ class Assistant:
                 ChunkStore.drop(client, self.settings.collection)
             store = self._open_store(client, create=True)
             report = index_paths(targets, store, self.embeddings, self.settings, progress=progress)
-        with self._opening:
-            self._retriever = None  # the lexical index must see the new chunks
+            self._renew_retriever(store)
         return report
 
     def remove(self, source: str | Path) -> int:
@@ -178,8 +177,7 @@ class Assistant:
         with index_lock(self.settings.index_dir):
             store = self._open_store(self._client(create=False), create=False)
             removed = store.remove_source(str(source))
-        with self._opening:
-            self._retriever = None
+            self._renew_retriever(store)
         return removed
 
     def search(self, question: str, k: int | None = None) -> Retrieval:
@@ -197,6 +195,15 @@ class Assistant:
     def documents(self) -> dict[str, int]:
         """Indexed sources and their chunk counts."""
         return self._open_store(self._client(create=False), create=False).sources()
+
+    def _renew_retriever(self, store: ChunkStore) -> None:
+        """A retriever over the changed ``store``, its BM25 index built now
+        rather than by the next question (19 s at 100k passages)."""
+        retriever = HybridRetriever(
+            store, self.embeddings, self.settings, lexical_index(store, self.settings)
+        )
+        with self._opening:
+            self._retriever = retriever
 
     def _hybrid(self) -> HybridRetriever:
         with self._opening:

@@ -31,11 +31,19 @@ class Retrieval:
 class HybridRetriever:
     """Dense and lexical search over one ChunkStore, fused into one ranking."""
 
-    def __init__(self, store: ChunkStore, embeddings: Embeddings, settings: Settings) -> None:
+    def __init__(
+        self,
+        store: ChunkStore,
+        embeddings: Embeddings,
+        settings: Settings,
+        lexical: LexicalIndex | None = None,
+    ) -> None:
+        """``lexical``: the BM25 index of ``store``, when the caller has it;
+        else it is loaded or built at the first search."""
         self._store = store
         self._embeddings = embeddings
         self._settings = settings
-        self._lexical: LexicalIndex | None = None
+        self._lexical = lexical
 
     @property
     def documents(self) -> int:
@@ -44,13 +52,7 @@ class HybridRetriever:
 
     def _lexical_index(self) -> LexicalIndex:
         if self._lexical is None:
-            folder = self._settings.index_dir / f"lexical-{self._settings.collection}"
-            generation = self._store.generation()
-            self._lexical = LexicalIndex.load(folder, generation)
-            if self._lexical is None:
-                self._lexical = LexicalIndex(self._store.chunks())
-                with suppress(OSError):  # a read-only or full disk: built again next time
-                    self._lexical.save(folder, generation)
+            self._lexical = lexical_index(self._store, self._settings)
         return self._lexical
 
     def search(self, question: str, k: int | None = None) -> Retrieval:
@@ -94,6 +96,19 @@ class HybridRetriever:
         lap("fuse")
         timings["total"] = round(sum(timings.values()), 2)
         return Retrieval(passages, timings)
+
+
+def lexical_index(store: ChunkStore, settings: Settings) -> LexicalIndex:
+    """The BM25 index of ``store``'s chunks: the one saved for its current
+    generation, else built from every chunk and saved for the next process."""
+    folder = settings.index_dir / f"lexical-{settings.collection}"
+    generation = store.generation()
+    index = LexicalIndex.load(folder, generation)
+    if index is None:
+        index = LexicalIndex(store.chunks())
+        with suppress(OSError):  # a read-only or full disk: built again next time
+            index.save(folder, generation)
+    return index
 
 
 class PassageRetriever(BaseRetriever):
