@@ -95,9 +95,9 @@ def markdown(data: dict[str, Any]) -> str:
         "French and English) with the article planted inside; hit@5 and right are the "
         "article's questions asked again at that size (the needle in the haystack). "
         "*ratio* is pipeline throughput (load, chunk, embed, store) over the encoder's "
-        "own on the same text; *first question* is the first one after indexing, which "
-        "builds and saves the BM25 index; *cold ask* a new `rag ask` process on that "
-        "index afterwards; peak RSS counts the bench process and, for the server "
+        "own on the same text (indexing includes building and saving the BM25 index); "
+        "*first question* is the first one after indexing; *cold ask* a new `rag ask` "
+        "process on that index afterwards; peak RSS counts the bench process and, for the server "
         "store, the `chroma run` process.",
         "",
         table(data),

@@ -33,7 +33,7 @@ class QueryFigures:
     """The eval questions asked warm: latency per stage and how many were right."""
 
     stages_ms: dict[str, dict[str, float]]
-    first_question_ms: float  # loading the encoder and building BM25 over the index
+    first_question_ms: float  # the first answer after indexing, its warm-up included
     hit_at_5: float
     accuracy: float
     hits: list[str] = field(default_factory=list)  # ids with gold evidence in the top 5

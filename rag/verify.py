@@ -50,6 +50,7 @@ from rag.question import content_terms
 
 CLAIM_KINDS = frozenset({NAME, NUMBER, DATE})
 PARAPHRASE_MIN = 0.6
+COPIED_SHARE = 0.8  # a sentence this much made of one whole source is a copy
 SIMILAR_SPELLING = 0.8  # difflib ratio above which two folded words are one name
 _NUMERIC = re.compile(r"\d+")
 _WORD = re.compile(r"[\w’'-]+")
@@ -111,13 +112,14 @@ class ClaimVerifier:
         otherwise it must hold a name, number or date of a kind in ``asks_for``
         (what the question asks for, if anything). A sentence with no name,
         number or date of its own must paraphrase its sources, and one that
-        only says the ``question`` over again is removed."""
+        only says the ``question`` over again, or copies a source, is removed."""
         kept: list[str] = []
         removed: list[Unverified] = []
         for sentence in sentences(text):
             reason = (
                 self._problem(sentence, sources)
                 or _repeats(sentence, question)
+                or _copies(sentence, sources)
                 or self._drift(sentence, sources, expected)
             )
             if reason:
@@ -262,6 +264,18 @@ def _repeats(sentence: str, question: str) -> str:
     said = content_terms(claim)
     if question and said and all(any(same_word(w, a) for a in asked) for w in said):
         return "says the question over again"
+    return ""
+
+
+def _copies(sentence: str, sources: dict[int, str]) -> str:
+    """Why ``sentence`` gives no answer, being little more than a source
+    copied whole (a small model may echo the prompt's "Sources: [1] «…»"),
+    or "". The extractive answer already quotes the source, with its offsets."""
+    said = _WORD.findall(fold(MARKER.sub("", sentence)))
+    for source in sources.values():
+        copied = _WORD.findall(fold(source))
+        if len(copied) >= COPIED_SHARE * len(said) and " ".join(copied) in " ".join(said):
+            return "copies a source whole instead of answering"
     return ""
 
 

@@ -261,3 +261,15 @@ def test_a_negation_counts_in_the_clause_the_claim_speaks_of(
         assert verification.kept == [answer]
     else:
         assert "a negation differs" in verification.removed[0].reason
+
+
+def test_a_source_copied_whole_is_no_answer(verifier: ClaimVerifier) -> None:
+    source = "L’Arménie assure actuellement la présidence de l’OTSC."
+    echo = f"Sources: [1] «{source}» [1]."
+    verification = verifier.verify(echo, {1: source})
+    assert verification.kept == []
+    assert "copies a source whole" in verification.removed[0].reason
+    # Quoting a short source inside a longer answer is not copying it.
+    answer = f"Armenia chairs the CSTO, as the article says: «{source}» [1]."
+    verification = verifier.verify(answer, {1: source})
+    assert verification.kept == [answer], verification.removed
