@@ -197,8 +197,8 @@ class Assistant:
         return self._open_store(self._client(create=False), create=False).sources()
 
     def _renew_retriever(self, store: ChunkStore) -> None:
-        """A retriever over the changed ``store``, its BM25 index built now
-        rather than by the next question (19 s at 100k passages)."""
+        """A retriever over the changed ``store``, its BM25 index built now,
+        under the index lock, rather than by the next question."""
         retriever = HybridRetriever(
             store, self.embeddings, self.settings, lexical_index(store, self.settings)
         )

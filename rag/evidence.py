@@ -132,9 +132,9 @@ class EvidenceScorer:
         asked_weights = _normalised([w * a for w, a in zip(weights, asks, strict=True)])
         by_passage = {text: matcher.align(text) for text in texts}
         # What a passage is about: its document's title ("Kazakhstan. Des
-        # dizaines de manifestants tués…") names it for every passage, and the
-        # first sentence of a chunk may name things by a pronoun that the
-        # chunk before it, when retrieved too, names: "Leur mission ...".
+        # dizaines de manifestants tués…") names it for every passage, and a
+        # chunk may name things by a pronoun that the chunk before it, when
+        # retrieved too, names: "Leur mission ...".
         about = {
             p.chunk.text: matcher.align(
                 f"{p.chunk.title} {_chunk_before(p, passages[:PASSAGES_USED])} {p.chunk.text}"

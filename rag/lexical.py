@@ -7,10 +7,10 @@ vs "OTSC"): that is the dense side's job, and fusion weights say how much
 each side counts.
 
 Building the index means reading every chunk back from Chroma and
-tokenizing it, which the first question of every process paid for (2.4 s at
-10k passages). It is saved next to the index instead, with the generation of
-the collection it was built from and a fingerprint of the tokenizer's stop
-words, and loaded while both hold: a new stop list means new tokens.
+tokenizing it (19 s at 100k passages), so indexing builds it (rag.assistant)
+and saves it next to the Chroma index, with the generation of the collection
+it was built from and a fingerprint of the tokenizer's stop words; other
+processes load it while both hold (a new stop list means new tokens).
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ STOPWORDS = frozenset(
     unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode()
     for w in (*STOPWORDS_EN_PLUS, *STOPWORDS_FRENCH, *_FUNCTION_WORDS, *_QUESTION_WORDS)
 )
-# Tags a saved index, with the collection's generation: stop words it dropped.
+# Saved beside the collection's generation: an index tokenized with other stop
+# words is rebuilt, not loaded.
 _TOKENIZER = hashlib.sha256(" ".join(sorted(STOPWORDS)).encode()).hexdigest()[:16]
 
 
