@@ -121,6 +121,7 @@ class EvidenceScorer:
         """The sentences of ``passages``, best evidence first."""
         sentences = passage_sentences(passages)
         texts = list(dict.fromkeys(s.passage.chunk.text for s in sentences))
+        titles = list(dict.fromkeys(s.passage.chunk.title for s in sentences))
         matcher = TermMatcher(question.terms, texts, self.vectors)
         if not sentences:
             return Ranking([], matcher)
@@ -135,11 +136,15 @@ class EvidenceScorer:
         # dizaines de manifestants tués…") names it for every passage, and a
         # chunk may name things by a pronoun that the chunk before it, when
         # retrieved too, names: "Leur mission ...".
+        by_title = {title: matcher.align(title) for title in titles}
         about = {
-            p.chunk.text: matcher.align(
-                f"{p.chunk.title} {_chunk_before(p, passages[:PASSAGES_USED])} {p.chunk.text}"
+            p.chunk.text: _best(
+                by_passage[p.chunk.text],
+                by_title[p.chunk.title],
+                by_passage.get(_chunk_before(p, passages[:PASSAGES_USED]), ()),
             )
             for p in passages[:PASSAGES_USED]
+            if p.chunk.text in by_passage
         }
         scored = []
         for sentence, similarity, alignment in zip(sentences, dense, alignments, strict=True):
@@ -184,6 +189,12 @@ class EvidenceScorer:
             ):
                 self._vectors[text] = np.asarray(vector, dtype=np.float32)
         return {t: self._vectors[t] for t in texts}
+
+
+def _best(*alignments: Alignment) -> Alignment:
+    """Per term, the best of several alignments of it (an empty one counts for none)."""
+    present = [a for a in alignments if a]
+    return tuple(max(matches, key=lambda m: m[0]) for matches in zip(*present, strict=True))
 
 
 def _chunk_before(passage: Passage, passages: list[Passage]) -> str:
