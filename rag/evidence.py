@@ -122,7 +122,7 @@ class EvidenceScorer:
         sentences = passage_sentences(passages)
         texts = list(dict.fromkeys(s.passage.chunk.text for s in sentences))
         titles = list(dict.fromkeys(s.passage.chunk.title for s in sentences))
-        matcher = TermMatcher(question.terms, texts, self.vectors)
+        matcher = TermMatcher(question.terms, texts + titles, self.vectors)
         if not sentences:
             return Ranking([], matcher)
         vectors = self.vectors([question.search_text] + [s.text for s in sentences])

@@ -46,3 +46,11 @@ def test_a_name_elsewhere_does_not(scorer: EvidenceScorer, index: int, source: s
 def test_a_name_in_the_document_title_counts_for_every_sentence(scorer: EvidenceScorer) -> None:
     title = "Kazakhstan : les troupes de l’OTSC arrivent"
     assert csto_around_the_mission(scorer, named_index=5, source="article", title=title) >= PRESENT
+
+
+@pytest.mark.slow
+def test_a_name_only_the_title_holds_counts_too(scorer: EvidenceScorer) -> None:
+    question = analyse("What will the mission of the CSTO force be?")
+    passage = make_passage(MISSION, source="article", title="Kazakhstan : l’OTSC arrive")
+    [evidence] = scorer.rank(question, [passage]).evidence
+    assert evidence.context_alignment[question.terms.index("CSTO")][0] >= PRESENT
