@@ -272,9 +272,10 @@ def _copies(sentence: str, sources: dict[int, str]) -> str:
     copied whole (a small model may echo the prompt's "Sources: [1] «…»"),
     or "". The extractive answer already quotes the source, with its offsets."""
     said = _WORD.findall(fold(MARKER.sub("", sentence)))
+    said_text = " ".join(said)
     for source in sources.values():
         copied = _WORD.findall(fold(source))
-        if len(copied) >= COPIED_SHARE * len(said) and " ".join(copied) in " ".join(said):
+        if len(copied) >= COPIED_SHARE * len(said) and " ".join(copied) in said_text:
             return "copies a source whole instead of answering"
     return ""
 
