@@ -20,9 +20,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
+# llama.cpp built for the CPU at hand (GGML_NATIVE) runs its AMX kernels where
+# the CPU reports AMX, and those crash (SIGSEGV in ggml_backend_amx_mul_mat) on
+# the virtual machines here: build for AVX2 instead, which every x86-64 server has.
+LLAMA_CMAKE_ARGS := $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON \
+	-DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON)
+
 # Browser tests drive Debian's chromium (Playwright's own browser download fails offline).
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install -q -e '.[test]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q -e '.[test]'
 	command -v chromium >/dev/null || apt-get install -y -q chromium \
 		|| (apt-get update -q && apt-get install -y -q chromium)
 	touch $@

@@ -1,12 +1,13 @@
 """Why the default answerer refused or missed: each such eval item, its best
 evidence sentences and how every question word matched them.
 
-    python -m eval.diagnose --split dev
+    python -m eval.diagnose
 
 Per sentence: the ranking score, ``asked`` (the share of the words that say
 what is asked it holds; an answer needs 0.5) and, per question word, its match
 in the sentence / in the sentence's context (1 = the same word, 0 = none).
-``*`` marks a sentence holding the item's gold evidence. Tune on dev only.
+``*`` marks a sentence holding the item's gold evidence. Dev only: test and
+generated are for reporting, in aggregate (`rag eval`), never item by item.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from rag.assistant import Assistant
 from rag.eval_runner import eval_index_dir
-from rag.evaluate import EvalItem, judge, load_eval_set
+from rag.eval_set import EVAL_DOCS, EVAL_SETS, EvalItem, load_eval_set
+from rag.evaluate import judge
 from rag.evidence import Evidence, EvidenceScorer
 from rag.question import Question, analyse
 from rag.settings import Settings
@@ -26,15 +28,15 @@ SHOWN = 3
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["all", "dev", "test"], default="dev")
-    parser.add_argument("--eval-set", type=Path, default=Path("eval/questions.jsonl"))
+    parser.add_argument("--eval-set", type=Path, default=EVAL_SETS[0])
+    parser.add_argument("--docs", type=Path, default=EVAL_DOCS)
     args = parser.parse_args()
     settings = Settings()
     assistant = Assistant(settings.model_copy(update={"index_dir": eval_index_dir(settings)}))
-    assistant.index([settings.data_dir])
+    assistant.index([args.docs])
     scorer = EvidenceScorer(assistant.embeddings)
     for item in load_eval_set(args.eval_set):
-        if args.split not in ("all", item.split):
+        if item.split != "dev":
             continue
         answer = assistant.ask(item.question, item.history)
         verdict = judge(item, answer).verdict

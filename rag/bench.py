@@ -34,7 +34,8 @@ from rag.bench_results import BenchResult, IndexFigures, QueryFigures, Row
 from rag.chunk import chunk_document
 from rag.embed import load_embeddings
 from rag.eval_runner import COLD_START_QUESTION, measure_cold_start
-from rag.evaluate import EvalItem, judge, load_eval_set, summarise
+from rag.eval_set import EvalItem, load_eval_set
+from rag.evaluate import judge, summarise
 from rag.evidence import EvidenceScorer, Ranking
 from rag.load import discover, load_document
 from rag.question import Question, analyse
@@ -62,7 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    items = load_eval_set(EVAL_SET)[: QUICK_QUESTIONS if args.quick else None]
+    # The haystack plants the article: its hand-written items are the ones asked.
+    items = [i for i in load_eval_set(EVAL_SET) if i.document == ARTICLE.name]
+    items = items[: QUICK_QUESTIONS if args.quick else None]
     sizes = args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES)
     options = Options(
         quick=args.quick,

@@ -19,7 +19,8 @@ from langchain_core.language_models import BaseChatModel
 from rag.assistant import Assistant
 from rag.bench_measure import percentiles
 from rag.eval_runner import COLD_START_QUESTION
-from rag.evaluate import EvalItem, judge, summarise
+from rag.eval_set import EvalItem
+from rag.evaluate import judge, summarise
 from rag.records import Answer, Chunk, Passage
 from rag.settings import Settings
 

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from rag import models
 from rag.assistant import Assistant
 from rag.errors import EvalSetError, RagError
+from rag.eval_set import EVAL_DOCS, EVAL_SETS, SPLITS
 from rag.question import Message
 from rag.records import Answer, IndexReport, Passage
 from rag.settings import Settings
@@ -199,11 +200,14 @@ def _print_answer(answer: Answer) -> None:
 def _eval(assistant: Assistant, args: argparse.Namespace) -> int:
     from rag.eval_report import headline_table, report_data, write_report
     from rag.eval_runner import Configuration, compare_configurations, run_configuration
-    from rag.evaluate import below_floors, load_eval_set, read_floors
+    from rag.eval_set import load_eval_set
+    from rag.evaluate import below_floors, read_floors
 
-    if not args.eval_set.is_file():
-        raise EvalSetError(f"no eval set at {args.eval_set}: pass --eval-set FILE")
-    items = [i for i in load_eval_set(args.eval_set) if args.split in ("all", i.split)]
+    eval_sets = args.eval_set or list(EVAL_SETS)
+    missing = [str(path) for path in eval_sets if not path.is_file()]
+    if missing:
+        raise EvalSetError(f"no eval set at {', '.join(missing)}: pass --eval-set FILE")
+    items = [i for i in load_eval_set(eval_sets) if args.split in ("all", i.split)]
     configurations = (
         compare_configurations(assistant.settings) if args.compare else [Configuration("default")]
     )
@@ -213,7 +217,7 @@ def _eval(assistant: Assistant, args: argparse.Namespace) -> int:
             configuration,
             items,
             assistant.settings,
-            [assistant.settings.data_dir],
+            [args.docs],
             progress=progress,
             cold_start=n == 0,
         )
@@ -227,9 +231,7 @@ def _eval(assistant: Assistant, args: argparse.Namespace) -> int:
         print(headline_table(data))
         print(f"\nwrote {', '.join(_display(str(p)) for p in written)}")
     if args.floors:
-        failures = below_floors(
-            data["configurations"][0]["groups"]["all"], read_floors(args.floors)
-        )
+        failures = below_floors(data["configurations"][0]["groups"], read_floors(args.floors))
         for failure in failures:
             print(f"rag: eval below floor: {failure}", file=sys.stderr)
         return EXIT_ERROR if failures else 0
@@ -330,11 +332,19 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser(
         "eval", help="score answers on the eval set and write a report", **common
     )
-    evaluate.add_argument("--split", choices=["all", "dev", "test"], default="all")
+    evaluate.add_argument("--split", choices=["all", *SPLITS], default="all")
     evaluate.add_argument(
         "--compare", action="store_true", help="also run the alternatives and the naive baseline"
     )
-    evaluate.add_argument("--eval-set", type=Path, default=Path("eval/questions.jsonl"))
+    evaluate.add_argument(
+        "--eval-set",
+        type=Path,
+        action="append",
+        help=f"a JSONL eval set (repeatable; default: {', '.join(map(str, EVAL_SETS))})",
+    )
+    evaluate.add_argument(
+        "--docs", type=Path, default=EVAL_DOCS, help="the documents the items ask about"
+    )
     evaluate.add_argument("--report-dir", type=Path, default=Path("eval"))
     evaluate.add_argument(
         "--floors", type=Path, default=None, help="TOML of metric floors; exit 1 below one"

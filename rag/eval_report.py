@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.eval_runner import Run
+from rag.eval_set import SPLITS
 from rag.evaluate import Judgement, groups, summarise
 from rag.report_files import write_report_files
 
@@ -29,13 +30,40 @@ COLUMNS = [
     ("total_p50_ms", "p50 ms"),
     ("total_p95_ms", "p95 ms"),
 ]
-CHART_METRICS = ("accuracy", "declined", "precision", "hit@5")
-WORST_FAILURES = 12
+# The headline: per split, what a reader meets.
+HEADLINE = [
+    ("accuracy", "right"),
+    ("declined", "declined"),
+    ("precision", "precision"),
+    ("unsupported_claims", "unsupported"),
+    ("citation_precision", "cit. prec."),
+    ("citation_recall", "cit. rec."),
+    ("consistency", "consistent"),
+    ("overlap", "overlap"),
+]
+# The breakdowns within a split.
+BREAKDOWN = [
+    ("hit@5", "hit@5"),
+    ("accuracy", "right"),
+    ("false_refusal", "refused"),
+    ("declined", "declined"),
+    ("precision", "precision"),
+    ("consistency", "consistent"),
+    ("overlap", "overlap"),
+]
+CHART_METRICS = ("accuracy", "declined", "precision", "consistency")
 _FAILURE_ORDER = {"answered": 0, "wrong": 1, "refused": 2}
+_BREAKDOWNS = (
+    ("document", "by document"),
+    ("languages", "by document language > question language"),
+    ("wording", "by wording"),
+    ("type", "by kind of question"),
+)
 
 
 def report_data(runs: list[Run], split: str) -> dict[str, Any]:
-    """Everything the report shows, as plain data (the JSON report)."""
+    """Everything the report shows, as plain data (the JSON report). Items
+    are listed for dev only: test and generated are reported in aggregate."""
     configurations = []
     for run in runs:
         configurations.append(
@@ -50,14 +78,15 @@ def report_data(runs: list[Run], split: str) -> dict[str, Any]:
     return {
         "split": split,
         "configurations": configurations,
-        "failures": [_failure(j) for j in worst_failures(runs[0].judgements)],
+        "failures": [_failure(j) for j in dev_failures(runs[0].judgements)],
     }
 
 
-def worst_failures(judgements: list[Judgement]) -> list[Judgement]:
-    """Unanswerable items answered first, then wrong answers, then refusals."""
-    failed = [j for j in judgements if j.verdict in _FAILURE_ORDER]
-    return sorted(failed, key=lambda j: (_FAILURE_ORDER[j.verdict], j.item.id))[:WORST_FAILURES]
+def dev_failures(judgements: list[Judgement]) -> list[Judgement]:
+    """Dev items failed: unanswerable ones answered first, then wrong answers,
+    then refusals."""
+    failed = [j for j in judgements if j.verdict in _FAILURE_ORDER and j.item.split == "dev"]
+    return sorted(failed, key=lambda j: (_FAILURE_ORDER[j.verdict], j.item.id))
 
 
 def write_report(data: dict[str, Any], directory: Path) -> list[Path]:
@@ -69,11 +98,21 @@ def write_report(data: dict[str, Any], directory: Path) -> list[Path]:
 
 
 def headline_table(data: dict[str, Any]) -> str:
-    """One row per configuration on the whole set, the first being the reference."""
-    rows = [(c["name"], c["groups"]["all"]) for c in data["configurations"]]
+    """The first configuration on each split present, side by side."""
+    summaries = data["configurations"][0]["groups"]
+    lines = _table_head("split", HEADLINE)
+    for split in _splits(data):
+        lines.append(_row(split, summaries[f"split={split}"], HEADLINE))
+    return "\n".join(lines)
+
+
+def configurations_table(data: dict[str, Any], split: str) -> str:
+    """One row per configuration on ``split``, the first being the reference."""
+    rows = [(c["name"], c["groups"][f"split={split}"]) for c in data["configurations"]]
     reference = rows[0][1]
-    lines = _table_head("configuration") + [
-        _row(name, summary, reference if i else None) for i, (name, summary) in enumerate(rows)
+    lines = _table_head("configuration", COLUMNS) + [
+        _row(name, summary, COLUMNS, reference if i else None)
+        for i, (name, summary) in enumerate(rows)
     ]
     return "\n".join(lines)
 
@@ -83,21 +122,40 @@ def markdown(data: dict[str, Any]) -> str:
     parts = [
         "# Eval report",
         "",
-        f"Questions: `eval/questions.jsonl`, split `{data['split']}`. Regenerate with "
-        "`rag eval --compare`. Rates show their 95% Wilson interval; in the comparison, "
-        "≈ marks a difference from the first row that lies within noise (the intervals "
-        "overlap), ↑/↓ one that does not.",
+        "Items: `eval/questions.jsonl` (dev, test) and `eval/generated.jsonl` (generated), "
+        f"over the documents of `eval/docs/`; split `{data['split']}`. Regenerate with "
+        "`rag eval --compare`. Rates show their 95% Wilson interval. *consistent*: the "
+        "share of facts answered right under every phrasing. *overlap*: the mean share of "
+        "a question's content words found (same word or stem, not translated) in its "
+        "evidence sentence, so how lexical the questions are.",
         "",
-        "## Configurations",
+        f"## {default['name']}: dev, test and generated",
         "",
         headline_table(data),
         "",
-        f"## {default['name']}: by split, language and question type",
-        "",
-        *_table_head("group"),
-        *(_row(key, summary) for key, summary in default["groups"].items()),
-        "",
+        *_gap(data),
     ]
+    if len(data["configurations"]) > 1:
+        parts += [
+            "## Configurations",
+            "",
+            "≈ marks a difference from the first row that lies within noise (the intervals "
+            "overlap), ↑/↓ one that does not.",
+            "",
+        ]
+        for split in _splits(data):
+            parts += [f"### {split}", "", configurations_table(data, split), ""]
+    for split in _splits(data):
+        for field, title in _BREAKDOWNS:
+            prefix = f"split={split} {field}="
+            rows = [
+                (key.removeprefix(prefix), summary)
+                for key, summary in default["groups"].items()
+                if key.startswith(prefix)
+            ]
+            parts += [f"### {split}, {title}", "", *_table_head(field, BREAKDOWN)]
+            parts += [_row(key, summary, BREAKDOWN) for key, summary in rows]
+            parts.append("")
     if default["cold_start_ms"]:
         cold = default["cold_start_ms"]
         parts += [
@@ -105,7 +163,7 @@ def markdown(data: dict[str, Any]) -> str:
             f"(of which importing the package: {cold['import_ms']:.0f} ms).",
             "",
         ]
-    parts += [f"## Worst failures ({default['name']})", ""]
+    parts += [f"## Dev failures ({default['name']}); test and generated are not listed", ""]
     for failure in data["failures"]:
         parts += [
             f"- **{failure['id']}** ({failure['verdict']}) {failure['question']}",
@@ -117,33 +175,61 @@ def markdown(data: dict[str, Any]) -> str:
 
 
 def chart(data: dict[str, Any], axes: Any) -> None:
-    """Grouped bars of the main rates per configuration, with 95% intervals."""
-    configurations = data["configurations"]
-    width = 0.8 / len(configurations)
-    for i, configuration in enumerate(configurations):
-        summary = configuration["groups"]["all"]
+    """Grouped bars of the main rates of the first configuration per split,
+    with 95% intervals."""
+    groups = data["configurations"][0]["groups"]
+    splits = _splits(data)
+    width = 0.8 / max(1, len(splits))
+    for i, split in enumerate(splits):
+        summary = groups[f"split={split}"]
         values = [summary[m] for m in CHART_METRICS]
         errors = [
             [v - summary[f"{m}_ci95"][0] for m, v in zip(CHART_METRICS, values, strict=True)],
             [summary[f"{m}_ci95"][1] - v for m, v in zip(CHART_METRICS, values, strict=True)],
         ]
         positions = [x + i * width for x in range(len(CHART_METRICS))]
-        axes.bar(positions, values, width, yerr=errors, capsize=3, label=configuration["name"])
-    axes.set_xticks([x + width * (len(configurations) - 1) / 2 for x in range(len(CHART_METRICS))])
-    axes.set_xticklabels(CHART_METRICS)
+        axes.bar(positions, values, width, yerr=errors, capsize=3, label=split)
+    axes.set_xticks([x + width * (len(splits) - 1) / 2 for x in range(len(CHART_METRICS))])
+    axes.set_xticklabels(["right", "declined", "precision", "consistent"])
     axes.set_ylim(0, 1.05)
-    axes.set_title(f"Eval, split {data['split']} (95% intervals)")
+    axes.set_title(f"Eval, {data['configurations'][0]['name']}, by split (95% intervals)")
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
 
-def _table_head(first: str) -> list[str]:
-    titles = [first, "n"] + [title for _, title in COLUMNS]
+def _splits(data: dict[str, Any]) -> list[str]:
+    present = data["configurations"][0]["groups"]
+    return [s for s in SPLITS if f"split={s}" in present]
+
+
+def _gap(data: dict[str, Any]) -> list[str]:
+    """How far test and generated lie from dev, in points of right answers."""
+    groups = data["configurations"][0]["groups"]
+    if "split=dev" not in groups:
+        return []
+    dev = groups["split=dev"]["accuracy"]
+    gaps = [
+        f"{split} {100 * (groups[f'split={split}']['accuracy'] - dev):+.0f}"
+        for split in ("test", "generated")
+        if f"split={split}" in groups
+    ]
+    if not gaps:
+        return []
+    return [f"Right answers against dev (points): {', '.join(gaps)}.", ""]
+
+
+def _table_head(first: str, columns: list[tuple[str, str]]) -> list[str]:
+    titles = [first, "n"] + [title for _, title in columns]
     return ["| " + " | ".join(titles) + " |", "|" + "---|" * len(titles)]
 
 
-def _row(name: str, summary: dict[str, Any], reference: dict[str, Any] | None = None) -> str:
+def _row(
+    name: str,
+    summary: dict[str, Any],
+    columns: list[tuple[str, str]],
+    reference: dict[str, Any] | None = None,
+) -> str:
     cells = [name, str(summary["questions"])]
-    for metric, _ in COLUMNS:
+    for metric, _ in columns:
         value = summary[metric]
         cell = f"{value:.2f}" if isinstance(value, float) and "_ms" not in metric else str(value)
         if f"{metric}_ci95" in summary:

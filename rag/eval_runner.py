@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from rag.assistant import Assistant
-from rag.evaluate import EvalItem, Judgement, judge
+from rag.eval_set import EvalItem, lexical_overlap
+from rag.evaluate import Judgement, judge
 from rag.llm import describe
+from rag.load import discover, load_document
 from rag.models import KNOWN
 from rag.settings import Settings
 
@@ -105,15 +107,37 @@ def run_configuration(
     started = time.perf_counter()
     assistant.index(documents)
     index_seconds = round(time.perf_counter() - started, 2)
+    languages, overlaps = describe_items(items, documents)
     assistant.ask(COLD_START_QUESTION)  # load models once: the items are timed warm
     judgements = [
-        judge(item, assistant.ask(item.question, item.history))
+        judge(
+            item,
+            assistant.ask(item.question, item.history),
+            languages.get(item.document, ""),
+            overlaps[item.id],
+        )
         for item in _progress(items, configuration.name, progress)
     ]
     run = Run(configuration, judgements, index_seconds)
     if cold_start:
         run.cold_start_ms = measure_cold_start(settings)
     return run
+
+
+def describe_items(
+    items: list[EvalItem], documents: list[Path]
+) -> tuple[dict[str, str], dict[str, float | None]]:
+    """The language of each document the items ask about (by file name), and
+    each item's lexical overlap with its evidence sentence."""
+    texts = {path.name: load_document(path) for path in discover(documents)[0]}
+    languages = {name: document.language for name, document in texts.items()}
+    overlaps = {
+        item.id: lexical_overlap(item, texts[item.document].text, texts[item.document].language)
+        if item.document in texts
+        else None
+        for item in items
+    }
+    return languages, overlaps
 
 
 def eval_index_dir(settings: Settings) -> Path:

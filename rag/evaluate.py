@@ -11,11 +11,10 @@ at a hundred questions a difference of ten points can be noise.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from rag.candidates import (
     capitalised_words,
     find_candidates,
 )
+from rag.eval_set import EvalItem
 from rag.language import detect_language
 from rag.lexical import STOPWORDS, acronym_letters, fold, is_acronym
 from rag.localize import interface_sentences, render, translations
@@ -39,27 +39,8 @@ KS = (1, 3, 5)
 INJECTION_MARK = "pwned"
 _QUOTED = re.compile(r"“[^”]*”|«[^»]*»|\[\d+\]")
 _CLAIM_KINDS = {NAME, NUMBER, DATE}
-
-
-@dataclass(frozen=True)
-class EvalItem:
-    """One question with its gold answers and evidence (exact article substrings)."""
-
-    id: str
-    split: str
-    question: str
-    language: str
-    type: str
-    answerable: bool
-    answers: list[str] = field(default_factory=list)
-    evidence: list[str] = field(default_factory=list)
-    history: list[dict[str, str]] = field(default_factory=list)
-
-
-def load_eval_set(path: Path) -> list[EvalItem]:
-    """Items of a JSONL eval file, one object per line."""
-    with path.open(encoding="utf-8") as lines:
-        return [EvalItem(**json.loads(line)) for line in lines if line.strip()]
+# Between two listed candidates: a comma and/or a conjunction, nothing else.
+_LIST_SEPARATOR = re.compile(r"\s*(?:[,;/&]\s*(?:(?:and|or|et|ou)\s+)?|(?:and|or|et|ou)\s+)", re.I)
 
 
 def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -106,17 +87,16 @@ class Judgement:
     unsupported_claims: tuple[str, ...]
     in_question_language: bool | None
     injected: bool
+    document_language: str = ""
+    overlap: float | None = None  # rag.eval_set.lexical_overlap of the item
 
 
-def judge(item: EvalItem, answer: Answer) -> Judgement:
+def judge(
+    item: EvalItem, answer: Answer, document_language: str = "", overlap: float | None = None
+) -> Judgement:
     """Judge ``answer`` to ``item``; a due refusal is right, a wrong answer wrong."""
     if item.answerable:
-        if answer.abstained:
-            verdict = "refused"
-        else:
-            # A short answer is judged by itself, not by the quote beside it.
-            claimed = own_words(answer.answer)
-            verdict = "right" if accepted(item, claimed or answer.answer) else "wrong"
+        verdict = "refused" if answer.abstained else "right" if is_right(item, answer) else "wrong"
     else:
         verdict = "declined" if answer.abstained else "answered"
     return Judgement(
@@ -128,6 +108,49 @@ def judge(item: EvalItem, answer: Answer) -> Judgement:
         unsupported_claims=unsupported_claims(answer),
         in_question_language=_in_language(answer.answer, item.language),
         injected=INJECTION_MARK in answer.answer.lower(),
+        document_language=document_language,
+        overlap=overlap,
+    )
+
+
+def is_right(item: EvalItem, answer: Answer) -> bool:
+    """Whether an answer (not an abstention) answers ``item``: a citation comes
+    from the item's own document, and the short answer (the answer's own words,
+    not its quotations) holds an accepted answer, every candidate of a list
+    being accepted. An answer that is only a quote is right when a quote holds
+    the gold evidence."""
+    own_document = not item.document or any(
+        Path(c.source).name == item.document for c in answer.citations
+    )
+    if not own_document:
+        return False
+    claimed = own_words(answer.answer)
+    if not claimed:
+        return any(e in c.quote for c in answer.citations for e in item.evidence)
+    return accepted(item, claimed) and all(_within_accepted(item, c) for c in listed(claimed))
+
+
+def listed(text: str) -> list[str]:
+    """What ``text`` lists: the names, numbers and dates it joins only by
+    commas, "and", "or", "et", "ou" ("Armenia or Russia"), each on its own."""
+    every_word = {fold(w) for w in re.findall(r"\w+", text)}
+    runs: list[list[Candidate]] = []
+    for candidate in sorted(find_candidates(text, _CLAIM_KINDS, every_word), key=lambda c: c.start):
+        if runs and _LIST_SEPARATOR.fullmatch(text[runs[-1][-1].end : candidate.start]):
+            runs[-1].append(candidate)
+        else:
+            runs.append([candidate])
+    members = []
+    for run in runs:
+        parts = [p for c in run for p in _LIST_SEPARATOR.split(c.text) if p.strip()]
+        members += parts if len(parts) > 1 else []
+    return members
+
+
+def _within_accepted(item: EvalItem, candidate: str) -> bool:
+    """A candidate of a list holds an accepted answer or is part of one."""
+    return accepted(item, candidate) or any(
+        normalise(candidate) in normalise(alias) for alias in item.answers
     )
 
 
@@ -245,6 +268,15 @@ def summarise(judgements: Iterable[Judgement]) -> dict[str, Any]:
         len(checked_language),
     )
     summary["injections"] = sum(j.injected for j in results)
+    facts: dict[str, list[Judgement]] = {}
+    for j in answerable:
+        if j.item.fact:
+            facts.setdefault(j.item.fact, []).append(j)
+    consistent = sum(all(j.verdict == "right" for j in group) for group in facts.values())
+    summary["facts"] = len(facts)
+    summary |= _rate("consistency", consistent, len(facts))
+    overlaps = [j.overlap for j in answerable if j.overlap is not None]
+    summary["overlap"] = _ratio(sum(overlaps), len(overlaps))
     given = [j for j in results if not j.answer.abstained]
     summary |= _rate("generated", sum(j.answer.mode == "llm" for j in given), len(given))
     for stage in ("retrieve", "answer", "first_token", "total"):
@@ -255,37 +287,57 @@ def summarise(judgements: Iterable[Judgement]) -> dict[str, Any]:
 
 
 def groups(judgements: list[Judgement]) -> dict[str, list[Judgement]]:
-    """The judgements for "all", and per split, question language and type."""
+    """The judgements for "all" and per split, then within each split per
+    document, document language by question language, wording and question type."""
     grouped: dict[str, list[Judgement]] = {"all": list(judgements)}
     for judgement in judgements:
         item = judgement.item
-        for key in (f"split={item.split}", f"language={item.language}", f"type={item.type}"):
+        split = f"split={item.split}"
+        keys = [
+            split,
+            f"{split} document={item.document or '?'}",
+            f"{split} languages={judgement.document_language or '?'}>{item.language}",
+            f"{split} wording={item.wording or 'none'}",
+            f"{split} type={item.type}",
+        ]
+        for key in keys:
             grouped.setdefault(key, []).append(judgement)
     return grouped
 
 
-def read_floors(path: Path) -> dict[str, float]:
-    """The ``[floors]`` table of a TOML file: metric name -> lowest value allowed."""
+def read_floors(path: Path) -> dict[str, dict[str, float]]:
+    """The ``[floors.<split>]`` tables of a TOML file: split -> metric -> lowest
+    value allowed."""
     import tomllib
 
     from rag.errors import EvalSetError
 
     try:
-        floors = tomllib.loads(path.read_text(encoding="utf-8"))["floors"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))["floors"]
+        return {
+            split: {str(k): float(v) for k, v in floors.items()} for split, floors in tables.items()
+        }
+    except (OSError, KeyError, AttributeError, ValueError, tomllib.TOMLDecodeError) as error:
         raise EvalSetError(f"cannot read floors from {path}: {error}") from error
-    return {str(k): float(v) for k, v in floors.items()}
 
 
-def below_floors(summary: dict[str, Any], floors: dict[str, float]) -> list[str]:
-    """The metrics of ``summary`` that miss their floor (a ceiling for counts
-    of bad events: ``injections``, ``unsupported_claims``)."""
+def below_floors(
+    grouped: dict[str, dict[str, Any]], floors: dict[str, dict[str, float]]
+) -> list[str]:
+    """The metrics of each split's summary in ``grouped`` that miss their floor
+    (a ceiling for counts of bad events: ``injections``, ``unsupported_claims``);
+    splits that were not run are not checked."""
     failures = []
-    for metric, floor in floors.items():
-        value = summary[metric]
-        is_ceiling = metric in {"injections", "unsupported_claims"}
-        if (value > floor) if is_ceiling else (value < floor):
-            failures.append(f"{metric} = {value} ({'above' if is_ceiling else 'below'} {floor})")
+    for split, split_floors in floors.items():
+        summary = grouped.get(f"split={split}")
+        if summary is None:
+            continue
+        for metric, floor in split_floors.items():
+            value = summary[metric]
+            is_ceiling = metric in {"injections", "unsupported_claims"}
+            if (value > floor) if is_ceiling else (value < floor):
+                word = "above" if is_ceiling else "below"
+                failures.append(f"{split} {metric} = {value} ({word} {floor})")
     return failures
 
 

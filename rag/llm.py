@@ -18,13 +18,15 @@ from rag.errors import LLMUnavailableError
 from rag.settings import Settings
 
 
-def load_chat_model(settings: Settings) -> BaseChatModel:
+def load_chat_model(settings: Settings, grammar: str | None = None) -> BaseChatModel:
     """The chat model the settings name, or LLMUnavailableError saying why not.
-    With llama.cpp and ``llm_grammar``, its output is held to CITED_SENTENCES."""
+    With llama.cpp, its output is held to ``grammar`` (GBNF), by default to
+    CITED_SENTENCES when ``llm_grammar`` is on."""
     if settings.llm_base_url:
         return _openai_compatible(settings)
     if settings.llm_model_path:
-        return _llama_cpp(settings, CITED_SENTENCES if settings.llm_grammar else None)
+        default = CITED_SENTENCES if settings.llm_grammar else None
+        return _llama_cpp(settings, grammar or default)
     raise LLMUnavailableError(
         "no LLM configured: set RAG_LLM_MODEL_PATH to a GGUF file (see `rag models`) "
         "or RAG_LLM_BASE_URL to an OpenAI-compatible server"

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from rag.eval_set import EvalItem
 from rag.evaluate import (
-    EvalItem,
     accepted,
     below_floors,
     judge,
@@ -200,10 +200,60 @@ def test_the_answer_language_is_checked_on_its_own_words() -> None:
     assert judge(english, answer("Armenia [1].")).in_question_language is None
 
 
-def test_floors_and_ceilings() -> None:
-    summary = {"accuracy": 0.5, "injections": 1, "unsupported_claims": 0}
-    assert below_floors(summary, {"accuracy": 0.5, "unsupported_claims": 0}) == []
-    assert below_floors(summary, {"accuracy": 0.6, "injections": 0}) == [
-        "accuracy = 0.5 (below 0.6)",
-        "injections = 1 (above 0)",
+def test_floors_and_ceilings_are_checked_per_split() -> None:
+    grouped = {"split=test": {"accuracy": 0.5, "injections": 1, "unsupported_claims": 0}}
+    assert below_floors(grouped, {"test": {"accuracy": 0.5, "unsupported_claims": 0}}) == []
+    assert below_floors(grouped, {"test": {"accuracy": 0.6, "injections": 0}}) == [
+        "test accuracy = 0.5 (below 0.6)",
+        "test injections = 1 (above 0)",
     ]
+    assert below_floors(grouped, {"generated": {"accuracy": 0.9}}) == []  # not run
+
+
+CHAIR = EvalItem(
+    id="q", split="test", question="Who chairs the CSTO?", language="en", type="who",
+    answerable=True, answers=["Armenia", "Arménie"], document="kz.fr.txt", fact="f1",
+    evidence=["l’Arménie, qui assure actuellement la présidence de l’OTSC"],
+)  # fmt: skip
+SOURCE = "Toutefois, l’Arménie, qui assure actuellement la présidence de l’OTSC, a confirmé."
+
+
+def cited_from(text: str, quote: str, source: str = "/eval/docs/kz.fr.txt") -> Answer:
+    citation = Citation(1, "c", source, SOURCE, quote, 0, len(quote))
+    return replace(answer(text), citations=[citation])
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "source", "verdict"),
+    [
+        ("Armenia [1].", "l’Arménie", "/eval/docs/kz.fr.txt", "right"),
+        # Right words, but cited from another document: not shown where it comes from.
+        ("Armenia [1].", "l’Arménie", "/eval/docs/other.fr.txt", "wrong"),
+        # A bare quote is right only when it holds the gold evidence.
+        ("The article says: “Toutefois…” [1]", SOURCE, "/eval/docs/kz.fr.txt", "right"),
+        ("The article says: “l’Arménie” [1]", "l’Arménie", "/eval/docs/kz.fr.txt", "wrong"),
+        # A list of candidates is right only when every one is accepted.
+        ("Armenia or Russia [1].", "l’Arménie", "/eval/docs/kz.fr.txt", "wrong"),
+        ("Russia, Armenia [1].", "l’Arménie", "/eval/docs/kz.fr.txt", "wrong"),
+        ("Armenia, Arménie [1].", "l’Arménie", "/eval/docs/kz.fr.txt", "right"),
+        ("Armenia chairs the CSTO [1].", "l’Arménie", "/eval/docs/kz.fr.txt", "right"),
+    ],
+)
+def test_right_needs_the_item_s_document_and_every_listed_candidate(
+    text: str, quote: str, source: str, verdict: str
+) -> None:
+    assert judge(CHAIR, cited_from(text, quote, source)).verdict == verdict
+
+
+def test_paraphrase_consistency_counts_facts_right_under_every_phrasing() -> None:
+    reader = replace(CHAIR, id="q2", question="Who's running the alliance these days?")
+    other = replace(CHAIR, id="q3", fact="f2")
+    right, wrong = cited_from("Armenia [1].", "l’Arménie"), cited_from("Russia [1].", "l’Arménie")
+    data = summarise([judge(CHAIR, right), judge(reader, wrong), judge(other, right)])
+    assert (data["facts"], data["consistency"]) == (2, 0.5)
+
+
+def test_overlap_is_the_mean_over_answerable_items() -> None:
+    right = cited_from("Armenia [1].", "l’Arménie")
+    data = summarise([judge(CHAIR, right, "fr", 0.5), judge(CHAIR, right, "fr", 0.0)])
+    assert data["overlap"] == 0.25

@@ -17,7 +17,7 @@ from rag.bench_corpus import build_corpus
 from rag.bench_naive import Baseline
 from rag.bench_report import table, with_goals, write_results
 from rag.bench_results import BenchResult, IndexFigures, QueryFigures, Row
-from rag.evaluate import load_eval_set
+from rag.eval_set import load_eval_set
 from rag.models import known, model_path
 
 from .servers import REPO

@@ -1,4 +1,4 @@
-"""Eval set integrity, Wilson intervals and evidence ranks."""
+"""Wilson intervals, evidence ranks and the configurations of the eval."""
 
 from __future__ import annotations
 
@@ -7,27 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from rag.clean import clean_text
 from rag.eval_runner import llm_configurations
-from rag.evaluate import EvalItem, evidence_rank, judge, load_eval_set, summarise, wilson_interval
+from rag.eval_set import EvalItem
+from rag.evaluate import evidence_rank, judge, summarise, wilson_interval
 from rag.models import known
 from rag.records import Answer, Passage
 from rag.settings import Settings
 from tests.factories import make_passage
-
-ROOT = Path(__file__).resolve().parent.parent
-ARTICLE = ROOT / "data" / "kazakhstan-otsc-2022-01-06.fr.txt"
-QUESTIONS = ROOT / "eval" / "questions.jsonl"
-
-
-@pytest.fixture(scope="module")
-def items() -> list[EvalItem]:
-    return load_eval_set(QUESTIONS)
-
-
-@pytest.fixture(scope="module")
-def article_text() -> str:
-    return clean_text(ARTICLE.read_text(encoding="utf-8"))
 
 
 def passage(text: str, index: int = 0) -> Passage:
@@ -77,43 +63,6 @@ def test_wilson_contains_the_rate():
     for successes, n in [(1, 3), (7, 40), (39, 40)]:
         low, high = wilson_interval(successes, n)
         assert low <= successes / n <= high
-
-
-# --- the eval set ---------------------------------------------------------------
-
-
-def test_eval_set_has_at_least_25_questions(items):
-    assert len(items) >= 25
-
-
-def test_eval_ids_are_unique(items):
-    ids = [i.id for i in items]
-    assert len(ids) == len(set(ids))
-
-
-def test_eval_set_has_both_languages(items):
-    assert {i.language for i in items} >= {"en", "fr"}
-
-
-def test_answerable_items_have_answers_and_evidence(items):
-    for i in items:
-        if i.answerable:
-            assert i.answers, i.id
-            assert i.evidence, i.id
-            assert all(e.strip() for e in i.evidence), i.id
-
-
-def test_eval_set_has_unanswerable_items(items):
-    assert any(not i.answerable for i in items)
-
-
-def test_every_evidence_string_is_in_the_cleaned_article(items, article_text):
-    missing = [(i.id, e) for i in items for e in i.evidence if e not in article_text]
-    assert missing == []
-
-
-def test_every_question_is_non_empty(items):
-    assert all(i.question.strip() for i in items)
 
 
 # --- evidence rank --------------------------------------------------------------

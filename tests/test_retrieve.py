@@ -12,7 +12,8 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from rag import Assistant
 from rag.errors import IndexNotFoundError, QuestionError
-from rag.evaluate import evidence_rank, load_eval_set
+from rag.eval_set import load_eval_set
+from rag.evaluate import evidence_rank
 
 from .conftest import REPO
 
@@ -47,7 +48,11 @@ def test_search_reports_stage_timings(article_assistant: Assistant) -> None:
 
 
 def test_eval_questions_find_their_evidence(article_assistant: Assistant) -> None:
-    items = [i for i in load_eval_set(REPO / "eval" / "questions.jsonl") if i.answerable]
+    items = [
+        i
+        for i in load_eval_set(REPO / "eval" / "questions.jsonl")
+        if i.answerable and i.document.startswith("kazakhstan") and i.split == "dev"
+    ]
     ranks = [evidence_rank(i, article_assistant.retrieve(i.question)) for i in items]
     # Measured hit@5 0.96, hit@1 0.70 (rag eval): a guard against regressions.
     assert sum(r is not None and r <= 5 for r in ranks) / len(items) >= 0.9
