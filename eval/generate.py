@@ -15,8 +15,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from rag.eval_generate import JSON_REPLY, Rejection, generate
-from rag.eval_set import EVAL_DOCS, EVAL_SETS, load_eval_set
+from rag.eval_generate import ANSWER_REPLY, QUESTION_REPLY, Rejection, generate
+from rag.eval_set import EVAL_DOCS, EVAL_SETS, EvalItem, load_eval_set
 from rag.llm import describe, load_chat_model
 from rag.settings import Settings
 
@@ -26,22 +26,29 @@ def main() -> None:
     parser.add_argument("--llm-model-path", type=Path, required=True)
     parser.add_argument("--docs", type=Path, default=EVAL_DOCS)
     parser.add_argument("--out", type=Path, default=EVAL_SETS[1])
+    parser.add_argument("--target", type=int, default=80, help="stop once this many are kept")
+    parser.add_argument("--resume", action="store_true", help="keep the files' results, go on")
     args = parser.parse_args()
-    settings = Settings(llm_model_path=args.llm_model_path, llm_max_tokens=200)
-    chat = load_chat_model(settings, grammar=JSON_REPLY)
+    settings = Settings(llm_model_path=args.llm_model_path, llm_max_tokens=100)
+    # One chat model per reply grammar (llama.cpp takes its grammar at load).
+    chats = {g: load_chat_model(settings, grammar=g) for g in (QUESTION_REPLY, ANSWER_REPLY)}
     dev = [i for i in load_eval_set(EVAL_SETS[0]) if i.split == "dev"]
     rejected_path = args.out.with_name(args.out.stem + "-rejected.jsonl")
+    earlier: tuple[list[EvalItem], list[Rejection]] = ([], [])
+    if args.resume and args.out.is_file() and rejected_path.is_file():
+        earlier = (load_eval_set(args.out), _rejections(rejected_path))
+    mode = "a" if args.resume else "w"
     reasons: Counter[str] = Counter()
     with (
-        args.out.open("w", encoding="utf-8") as kept,
-        rejected_path.open("w", encoding="utf-8") as rejected,
+        args.out.open(mode, encoding="utf-8") as kept,
+        rejected_path.open(mode, encoding="utf-8") as rejected,
     ):
         results = generate(
-            lambda prompt: str(chat.invoke(prompt).content),
+            lambda prompt, grammar: str(chats[grammar].invoke(prompt).content),
             [args.docs],
             dev,
-            settings.chunk_size,
-            settings.chunk_overlap,
+            args.target,
+            earlier,
         )
         for result in results:
             out = rejected if isinstance(result, Rejection) else kept
@@ -50,6 +57,11 @@ def main() -> None:
             out.flush()
             reasons[result.reason if isinstance(result, Rejection) else "kept"] += 1
     print(f"{describe(settings)}: {dict(reasons)}")
+
+
+def _rejections(path: Path) -> list[Rejection]:
+    with path.open(encoding="utf-8") as lines:
+        return [Rejection(**json.loads(line)) for line in lines if line.strip()]
 
 
 if __name__ == "__main__":

