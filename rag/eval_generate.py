@@ -1,21 +1,24 @@
 """The generated split: questions a local LLM writes from the eval's documents.
 
-Nobody here chose their wording. Shown one sentence of a document (one that
-states something; documents in turn, sentences spread over each), the LLM
-writes a question in English or French that the sentence answers, with its
-short answer in the sentence's own words. Before any answerer sees it, a
-question is kept only when the text bears it out: the answer is in the
-sentence, the question neither gives the answer away nor copies the
-sentence, it is no duplicate, and the LLM, asked its own question about the
-sentence, gives the same answer again (round-trip consistency, Alberti et
-al. 2019, "Synthetic QA corpora generation with roundtrip consistency").
-Every rejection is logged with its reason. Sentences holding a fact the dev
-split asks are not offered, so facts stay in one split.
+Nobody here chose their wording. Shown one sentence of a document and a span
+of it to be the answer (a number or a capitalised name, found by a plain
+pattern, not by the answerer's code), the LLM writes the question a reader
+would ask for it, in English or French (answer-aware question generation, as
+SQuAD-style generators do: a small model that picks its own answer picks a
+wrong one half the time). Before any answerer sees it, a question is kept
+only when the text bears it out: it is a question in the asked language,
+does not give its answer away or copy the sentence, is no duplicate, and the
+LLM, asked it about the sentence, answers with the span again (round-trip
+consistency, Alberti et al. 2019). Every rejection is logged with its
+reason. Sentences holding a fact the dev split asks are not offered, so
+facts stay in one split. Documents take turns, sentences are spread over
+each, and every sentence is offered once in each language.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from itertools import chain, zip_longest
@@ -34,11 +37,22 @@ from rag.records import Document
 
 LANGUAGES = ("en", "fr")
 MIN_SENTENCE_WORDS = 8
-MAX_ANSWER_WORDS = 8
 COPIED_WORDS = 8  # a question repeating this many sentence words in a row copies it
-# The LLM's replies are held to one JSON object of strings.
+# Answer spans: a date, a number (with its separators), or capitalised words
+# joined by the particles of names ("Patrick Lemoine", "NHS Western Seaboard"),
+# an elided article before it left out ("l’Arménie").
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+)
+_DATE = rf"\d{{1,2}}(?:er)? (?:{_MONTHS})(?: \d{{4}})?|(?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?"
+_NUMBER = r"\d+(?:[ \u202f.,:h]\d+)*"
+_CAPITALISED = r"[A-ZÀ-Ý][\w’'-]+"
+_NAME = rf"{_CAPITALISED}(?:\s+(?:(?:de|du|des|la|le|of|the|d’|l’)\s*)?{_CAPITALISED})*"
+_SPAN = re.compile(rf"(?<![\w-])(?:[dlDL][’'])?({_DATE}|{_NUMBER}|{_NAME})")
+# The LLM's replies are held to one JSON object of one string.
 QUESTION_REPLY = r"""
-root ::= "{\"question\": " string ", \"answer\": " string "}"
+root ::= "{\"question\": " string "}"
 string ::= "\"" ([^"\\\n] | "\\" ["\\/nt])* "\""
 """
 ANSWER_REPLY = r"""
@@ -49,20 +63,20 @@ string ::= "\"" ([^"\\\n] | "\\" ["\\/nt])* "\""
 # language it is spoken to), with an example from no document of the eval.
 QUESTION_PROMPTS = {
     "en": (
-        "Example. Sentence: «Le musée de Vernon a accueilli 12 400 visiteurs en juillet.»\n"
-        'JSON: {{"question": "How many people went to the museum in July?", '
-        '"answer": "12 400"}}\n\n'
-        "Sentence of the article «{title}»: «{sentence}»\n"
-        "Write a question in English that a reader would ask, whose answer is a name, a "
-        "number, a date, a place or a short phrase of this sentence. JSON:"
+        "Example. Sentence: «Le musée de Vernon a accueilli 12 400 visiteurs en juillet.» "
+        'Answer: «12 400». JSON: {{"question": "How many people went to the museum in '
+        'July?"}}\n\n'
+        "Sentence of the article «{title}»: «{sentence}» Answer: «{answer}».\n"
+        "Write, in English, the question a reader of the article would ask whose answer is "
+        "«{answer}». JSON:"
     ),
     "fr": (
-        "Exemple. Phrase : «The museum in Vernon welcomed 12,400 visitors in July.»\n"
-        'JSON : {{"question": "Combien de personnes sont allées au musée en juillet ?", '
-        '"answer": "12,400"}}\n\n'
-        "Phrase de l’article «{title}» : «{sentence}»\n"
-        "Écris une question en français qu’un lecteur poserait, dont la réponse est un nom, "
-        "un nombre, une date, un lieu ou un court passage de cette phrase. JSON :"
+        "Exemple. Phrase : «The museum in Vernon welcomed 12,400 visitors in July.» "
+        'Réponse : «12,400». JSON : {{"question": "Combien de personnes sont allées au musée '
+        'en juillet ?"}}\n\n'
+        "Phrase de l’article «{title}» : «{sentence}» Réponse : «{answer}».\n"
+        "Écris, en français, la question qu’un lecteur de l’article poserait et dont la "
+        "réponse est «{answer}». JSON :"
     ),
 }
 ANSWER_PROMPT = (
@@ -85,6 +99,16 @@ class Rejection:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A sentence offered to the LLM with the span to ask for."""
+
+    document: str
+    title: str
+    sentence: str
+    answer: str
 
 
 def generate(
@@ -114,64 +138,63 @@ def generate(
                 return
             if (name, sentence, language) in done:
                 continue
-            result = _ask_one(ask, name, title, sentence, language, kept)
+            spans = answer_spans(sentence)
+            offer = Offer(name, title, sentence, spans[second % len(spans)])
+            result = _ask_one(ask, offer, language, kept)
             if isinstance(result, EvalItem):
                 kept.append(result)
             yield result
 
 
-def _ask_one(
-    ask: Ask, name: str, title: str, sentence: str, language: str, kept: list[EvalItem]
-) -> EvalItem | Rejection:
-    reply = ask(QUESTION_PROMPTS[language].format(title=title, sentence=sentence), QUESTION_REPLY)
-    reason, item = check(reply, sentence, language, name, kept)
-    if item is not None:
-        prompt = ANSWER_PROMPT.format(sentence=sentence, question=item.question)
-        again = ask(prompt, ANSWER_REPLY)
-        if not _same_answer(again, item.answers[0]):
-            reason, item, reply = "answered otherwise when asked again", None, reply + again
-    return item or Rejection(name, sentence, language, reply, reason)
-
-
 def sentences(document: Document, dev_evidence: list[str]) -> list[str]:
     """The sentences of ``document`` past its headline, long enough to state
-    something, on one line, holding no dev evidence; spread over the
-    document (every other one first, then the rest), so that a target
-    reached early still covers it."""
+    something, on one line, holding an answer span and no dev evidence;
+    spread over the document (every other one first, then the rest), so
+    that a target reached early still covers it."""
     found = []
     for start, end in sentence_spans(document.text, document.language):
         sentence = document.text[start:end]
         if len(sentence.split()) < MIN_SENTENCE_WORDS or "\n" in sentence or start == 0:
             continue  # too short to state a fact, across lines, or the headline
-        if not any(e in sentence or sentence in e for e in dev_evidence):
+        if answer_spans(sentence) and not any(e in sentence or sentence in e for e in dev_evidence):
             found.append(sentence)
     return found[::2] + found[1::2]
 
 
+def answer_spans(sentence: str) -> list[str]:
+    """Numbers and capitalised names of ``sentence`` past its first word."""
+    first = re.match(r"\W*[\w’'-]+", sentence)
+    skip = first.end() if first else 0
+    spans = [m.group(1) for m in _SPAN.finditer(sentence) if m.start() >= skip]
+    return list(dict.fromkeys(spans))
+
+
 def check(
-    reply: str, sentence: str, language: str, document: str, kept: list[EvalItem]
+    reply: str, offer: Offer, language: str, kept: list[EvalItem]
 ) -> tuple[str, EvalItem | None]:
     """Why the LLM's ``reply`` is rejected, or the item it makes ("", item)."""
     try:
-        written = json.loads(reply)
-        question, answer = (written[k].strip() for k in ("question", "answer"))
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return "not a JSON object of question and answer", None
+        question = str(json.loads(reply)["question"]).strip()
+    except (ValueError, KeyError, TypeError):
+        return "not a JSON object with a question", None
     reasons = [
         (not question.endswith("?") or len(question.split()) < 3, "not a question"),
         (detect_language(question) != language, f"not in {language}"),
-        (not answer or len(answer.split()) > MAX_ANSWER_WORDS, "no short answer"),
-        (normalise(answer) not in normalise(sentence), "answer not in the sentence"),
-        (normalise(answer) in normalise(question), "question gives its answer"),
-        (_copies(question, sentence), "question copies the sentence"),
+        (normalise(offer.answer) in normalise(question), "question gives its answer"),
+        (_copies(question, offer.sentence), "question copies the sentence"),
         (any(fold(question) == fold(k.question) for k in kept), "duplicate question"),
     ]
     failed = [reason for bad, reason in reasons if bad]
     if failed:
         return failed[0], None
     number = f"gen-{len(kept) + 1:03d}"
-    # Questions on one sentence (one per language) ask one fact.
-    same = [k.fact for k in kept if k.document == document and k.evidence == [sentence]]
+    # Questions on one span of one sentence (one per language) ask one fact.
+    same = [
+        k.fact
+        for k in kept
+        if k.document == offer.document and k.evidence == [offer.sentence]
+        and k.answers[0] == offer.answer
+    ]  # fmt: skip
     item = EvalItem(
         id=number,
         split="generated",
@@ -179,9 +202,9 @@ def check(
         language=language,
         type=question_kind(question),
         answerable=True,
-        answers=accepted_answers(answer),
-        evidence=[sentence],
-        document=document,
+        answers=accepted_answers(offer.answer),
+        evidence=[offer.sentence],
+        document=offer.document,
         fact=same[0] if same else number,
         wording="generated",
     )
@@ -189,10 +212,25 @@ def check(
 
 
 def accepted_answers(answer: str) -> list[str]:
-    """The answer as the passage words it, and a one-word name's CLDR names
+    """The answer as the sentence words it, and a one-word name's CLDR names
     in the other language ("Arménie" -> "Armenia"), which answers render."""
     names = translations(fold(answer), LANGUAGES) if len(answer.split()) == 1 else set()
     return [answer, *sorted(n for n in names if fold(n) != fold(answer))]
+
+
+def _ask_one(ask: Ask, offer: Offer, language: str, kept: list[EvalItem]) -> EvalItem | Rejection:
+    prompt = QUESTION_PROMPTS[language].format(
+        title=offer.title, sentence=offer.sentence, answer=offer.answer
+    )
+    reply = ask(prompt, QUESTION_REPLY)
+    reason, item = check(reply, offer, language, kept)
+    if item is not None:
+        again = ask(
+            ANSWER_PROMPT.format(sentence=offer.sentence, question=item.question), ANSWER_REPLY
+        )
+        if not _same_answer(again, offer.answer):
+            reason, item, reply = "answered otherwise when asked again", None, reply + again
+    return item or Rejection(offer.document, offer.sentence, language, reply, reason)
 
 
 def _same_answer(reply: str, answer: str) -> bool:
