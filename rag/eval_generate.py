@@ -12,13 +12,15 @@ LLM, asked it about the sentence, answers with the span again (round-trip
 consistency, Alberti et al. 2019). Every rejection is logged with its
 reason. Sentences holding a fact the dev split asks are not offered, so
 facts stay in one split. Documents take turns, sentences are spread over
-each, and every sentence is offered once in each language.
+each, and every sentence is offered once in each language before any is
+offered again with another of its spans.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from itertools import chain, zip_longest
@@ -119,9 +121,10 @@ def generate(
     earlier: tuple[list[EvalItem], list[Rejection]] = ([], []),
 ) -> Iterator[EvalItem | Rejection]:
     """The questions the LLM writes, kept (EvalItems of the generated split) or
-    rejected, until ``target`` are kept or every sentence was offered in both
-    languages: each sentence once in one language (documents in turn), then
-    each in the other. ``earlier`` results (a run resumed) are not asked again."""
+    rejected, until ``target`` are kept or every sentence was offered with
+    each of its spans in both languages: each sentence once in one language
+    (documents in turn), then each in the other, then its other spans.
+    ``earlier`` results (a run resumed) are not asked again."""
     offered = []
     for path in discover(documents)[0]:
         document = load_document(path)
@@ -129,21 +132,31 @@ def generate(
         offered.append([(path.name, document.title, s) for s in sentences(document, dev_evidence)])
     turns = [t for t in chain.from_iterable(zip_longest(*offered)) if t is not None]
     kept, rejected = list(earlier[0]), earlier[1]
-    done = {(i.document, i.evidence[0], i.language) for i in kept}
-    done |= {(r.document, r.sentence, r.language) for r in rejected}
-    for second in (0, 1):
-        for n, (name, title, sentence) in enumerate(turns):
-            language = LANGUAGES[(n + second) % len(LANGUAGES)]
+    # Every round offers each sentence once, so a resumed run skips the rounds
+    # a sentence already had.
+    had = Counter((i.document, i.evidence[0]) for i in kept)
+    had.update((r.document, r.sentence) for r in rejected)
+    plans = [_plan(answer_spans(sentence), n) for n, (_, _, sentence) in enumerate(turns)]
+    for round_ in range(max(map(len, plans), default=0)):
+        for (name, title, sentence), plan in zip(turns, plans, strict=True):
             if len(kept) >= target:
                 return
-            if (name, sentence, language) in done:
+            if round_ >= len(plan) or had[(name, sentence)] > round_:
                 continue
-            spans = answer_spans(sentence)
-            offer = Offer(name, title, sentence, spans[second % len(spans)])
-            result = _ask_one(ask, offer, language, kept)
+            answer, language = plan[round_]
+            result = _ask_one(ask, Offer(name, title, sentence, answer), language, kept)
             if isinstance(result, EvalItem):
                 kept.append(result)
             yield result
+
+
+def _plan(spans: list[str], n: int) -> list[tuple[str, str]]:
+    """The (span, language) pairs to offer for the ``n``-th sentence, one a
+    round: its first span in one language, its second (or first) in the
+    other, then every other pair of span and language."""
+    first, other = LANGUAGES[n % 2], LANGUAGES[(n + 1) % 2]
+    plan = [(spans[0], first), (spans[1 % len(spans)], other)]
+    return plan + [(s, lang) for s in spans for lang in (first, other) if (s, lang) not in plan]
 
 
 def sentences(document: Document, dev_evidence: list[str]) -> list[str]:

@@ -91,17 +91,20 @@ def test_generation_keeps_what_the_llm_answers_again_and_logs_the_rest(tmp_path:
         return question("Who is the mayor?" if english else "Qui est la maire ?")
 
     results = list(generate(ask, [tmp_path], [], target=10))
-    # Each sentence in one language, then in the other.
+    # Each sentence in one language, then in the other, then the mayor's
+    # sentence with its other span (the date) in each language in turn.
     assert [(type(r), r.language) for r in results] == [
         (EvalItem, "en"),
         (Rejection, "fr"),
         (EvalItem, "fr"),
         (Rejection, "en"),
+        (Rejection, "en"),
+        (Rejection, "fr"),
     ]
-    first, rejected, second, _ = results
+    first, rejected, second, *_ = results
     assert rejected.reason == "answered otherwise when asked again"  # type: ignore[union-attr]
     assert first.fact == second.fact  # type: ignore[union-attr]
     earlier = ([first], [rejected])
     resumed = list(generate(ask, [tmp_path], [], 10, earlier))  # type: ignore[arg-type]
-    assert [r.language for r in resumed] == ["fr", "en"]
+    assert [r.language for r in resumed] == ["fr", "en", "en", "fr"]
     assert len(list(generate(ask, [tmp_path], [], target=1))) == 1
