@@ -31,6 +31,27 @@ BIN = Path(sys.executable).parent
 MEASURED: list[str] = []
 
 
+def pytest_report_header() -> list[str]:
+    """The CPU and what llama.cpp was built for: its kernels are chosen at
+    build time, and a crash in them is told apart by these two lines."""
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in _cpuinfo() if line.startswith("model name")),
+        "unknown",
+    )
+    try:
+        import llama_cpp
+
+        built = llama_cpp.llama_print_system_info().decode().strip()
+    except ImportError:
+        built = "not installed"
+    return [f"cpu: {cpu}", f"llama.cpp: {built}"]
+
+
+def _cpuinfo() -> list[str]:
+    path = Path("/proc/cpuinfo")
+    return path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if MEASURED:
         terminalreporter.section("measured")
