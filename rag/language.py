@@ -14,10 +14,11 @@ import os
 from array import array
 from functools import lru_cache
 from importlib.metadata import version
-from pathlib import Path
 
 import numpy as np
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+from rag.settings import user_cache_dir
 
 # Languages of Universal Sentence Encoder multilingual v3.
 COMMON_LANGUAGES = (
@@ -52,7 +53,7 @@ def _model() -> dict[str, np.ndarray]:
     unpacked copy loads in a few milliseconds. It is read in memory, and not
     kept, when the cache cannot be written.
     """
-    cached = _cache_dir() / f"py3langid-{version('py3langid')}-model.npz"
+    cached = user_cache_dir() / f"py3langid-{version('py3langid')}-model.npz"
     try:
         with np.load(cached, allow_pickle=False) as stored:
             return dict(stored)
@@ -71,10 +72,6 @@ def _model() -> dict[str, np.ndarray]:
     except OSError:
         partial.unlink(missing_ok=True)
     return model
-
-
-def _cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-news"
 
 
 def _stdlib_array(values: np.ndarray) -> array[int]:

@@ -6,6 +6,7 @@ overrides (the CLI passes its flags as overrides; every field is a flag).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -117,3 +118,9 @@ class Settings(BaseSettings):
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError("chunk_overlap must be smaller than chunk_size")
         return self
+
+
+def user_cache_dir() -> Path:
+    """The user's cache folder for what is worth keeping between runs (an
+    unpacked model, a verified file's hash): XDG's, or ~/.cache."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-news"

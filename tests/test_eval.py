@@ -74,3 +74,21 @@ def test_diagnose_lists_each_miss_with_its_word_matches(tmp_path: Path) -> None:
     misses = [line for line in result.stdout.splitlines() if line[:1].isalpha()]
     assert misses and all("[refused]" in m or "[wrong]" in m or "[answered]" in m for m in misses)
     assert " asked " in result.stdout and "=1.00/" in result.stdout
+
+
+def test_sentence_ranking_compares_the_scorers_in_aggregate(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(BIN / "python"), "-m", "eval.sentence_ranking", "--split", "generated"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "RAG_INDEX_DIR": str(tmp_path / "index")},
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    head, _, row = result.stdout.strip().splitlines()
+    assert head.startswith("| split | items reachable | evidence scorer top 1 |")
+    assert "| E5 top 1 | E5 top 3 |" in head
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[0] == "generated" and int(cells[1]) > 0
+    assert all(0.0 <= float(rate) <= 1.0 for rate in cells[2:])
