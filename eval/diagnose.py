@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rag.assistant import Assistant
-from rag.eval_runner import eval_index_dir
+from rag.eval_runner import eval_assistant
 from rag.eval_set import EVAL_DOCS, EVAL_SETS, EvalItem, load_eval_set
 from rag.evaluate import judge
 from rag.evidence import Evidence, EvidenceScorer
 from rag.question import Question, analyse
-from rag.settings import Settings
 
 SHOWN = 3
 
@@ -31,9 +29,7 @@ def main() -> None:
     parser.add_argument("--eval-set", type=Path, default=EVAL_SETS[0])
     parser.add_argument("--docs", type=Path, default=EVAL_DOCS)
     args = parser.parse_args()
-    settings = Settings()
-    assistant = Assistant(settings.model_copy(update={"index_dir": eval_index_dir(settings)}))
-    assistant.index([args.docs])
+    assistant = eval_assistant(args.docs)
     scorer = EvidenceScorer(assistant.embeddings)
     for item in load_eval_set(args.eval_set):
         if item.split != "dev":

@@ -19,14 +19,12 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.assistant import Assistant
 from rag.e5 import load_sentence_scorer
-from rag.eval_runner import eval_index_dir
+from rag.eval_runner import eval_assistant
 from rag.eval_set import EVAL_DOCS, EVAL_SETS, SPLITS, EvalItem, load_eval_set
 from rag.evidence import EvidenceScorer, passage_sentences
 from rag.question import Question, analyse
 from rag.records import Passage
-from rag.settings import Settings
 
 # A question and the passages retrieved for it in, their sentence texts out, best first.
 Ranker = Callable[[Question, list[Passage]], list[str]]
@@ -37,16 +35,14 @@ def main() -> None:
     parser.add_argument("--split", choices=["all", *SPLITS], default="all")
     parser.add_argument("--docs", type=Path, default=EVAL_DOCS)
     args = parser.parse_args()
-    settings = Settings()
-    assistant = Assistant(settings.model_copy(update={"index_dir": eval_index_dir(settings)}))
-    assistant.index([args.docs])
+    assistant = eval_assistant(args.docs)
     scorer = EvidenceScorer(assistant.embeddings)
 
     rankers: dict[str, Ranker] = {
         "evidence scorer": lambda q, ps: [e.sentence.text for e in scorer.rank(q, ps).evidence],
         "USE": by_similarity(assistant.embeddings),
     }
-    e5 = load_sentence_scorer(settings.threads)
+    e5 = load_sentence_scorer(assistant.settings.threads)
     if e5 is not None:
         rankers["E5"] = by_similarity(e5)
     items = [

@@ -140,6 +140,15 @@ def describe_items(
     return languages, overlaps
 
 
+def eval_assistant(documents: Path, settings: Settings | None = None) -> Assistant:
+    """The assistant on the eval's own index of ``documents`` (indexed
+    incrementally), as the eval's diagnostic tools read it."""
+    settings = settings or Settings()
+    assistant = Assistant(settings.model_copy(update={"index_dir": eval_index_dir(settings)}))
+    assistant.index([documents])
+    return assistant
+
+
 def eval_index_dir(settings: Settings) -> Path:
     """Where the eval keeps the index for ``settings``: one per embedding model
     and chunking, shared by configurations that differ only at query time."""

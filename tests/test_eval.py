@@ -61,15 +61,20 @@ def test_a_metric_below_its_floor_fails_the_command(tmp_path: Path) -> None:
     assert "rag: eval below floor: dev accuracy = 1.0 (below 1.01)" in result.stderr
 
 
-def test_diagnose_lists_each_miss_with_its_word_matches(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [str(BIN / "python"), "-m", "eval.diagnose"],
+def run_eval_tool(module: str, *args: str, index_dir: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m eval.<module>`` on its own index."""
+    return subprocess.run(
+        [str(BIN / "python"), "-m", f"eval.{module}", *args],
         capture_output=True,
         text=True,
         cwd=REPO,
-        env={**os.environ, "RAG_INDEX_DIR": str(tmp_path / "index")},
-        timeout=300,
+        env={**os.environ, "RAG_INDEX_DIR": str(index_dir)},
+        timeout=600,
     )
+
+
+def test_diagnose_lists_each_miss_with_its_word_matches(tmp_path: Path) -> None:
+    result = run_eval_tool("diagnose", index_dir=tmp_path / "index")
     assert result.returncode == 0, result.stderr
     misses = [line for line in result.stdout.splitlines() if line[:1].isalpha()]
     assert misses and all("[refused]" in m or "[wrong]" in m or "[answered]" in m for m in misses)
@@ -77,14 +82,7 @@ def test_diagnose_lists_each_miss_with_its_word_matches(tmp_path: Path) -> None:
 
 
 def test_sentence_ranking_compares_the_scorers_in_aggregate(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [str(BIN / "python"), "-m", "eval.sentence_ranking", "--split", "generated"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "RAG_INDEX_DIR": str(tmp_path / "index")},
-        timeout=600,
-    )
+    result = run_eval_tool("sentence_ranking", "--split", "generated", index_dir=tmp_path / "index")
     assert result.returncode == 0, result.stderr
     head, _, row = result.stdout.strip().splitlines()
     assert head.startswith("| split | items reachable | evidence scorer top 1 |")
