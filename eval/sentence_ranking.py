@@ -5,8 +5,9 @@ passages): today's evidence scorer, plain USE similarity and E5 similarity.
     python -m eval.sentence_ranking [--split all]
 
 Over the answerable items whose gold evidence is among those sentences at
-all ("reachable"), per split and wording; aggregates only, so test and
-generated stay blind.
+all ("reachable"), per split and wording; "refused" counts the items the
+default answerer refused although that scorer's top 3 held the answer.
+Aggregates only, so test and generated stay blind.
 """
 
 from __future__ import annotations
@@ -57,11 +58,13 @@ def main() -> None:
         if not any(holds(s.text, item) for s in passage_sentences(passages)):
             continue
         groups = {item.split, f"{item.split}, {item.wording}"} - {"generated, generated"}
+        refused = assistant.ask(item.question, item.history).abstained
         for name, rank in rankers.items():
             hits = [holds(text, item) for text in rank(question, passages)[:3]]
             for group in groups:
                 counts[(group, name)]["top 1"].append(int(bool(hits) and hits[0]))
                 counts[(group, name)]["top 3"].append(int(any(hits)))
+                counts[(group, name)]["refused"].append(int(refused and any(hits)))
     print(table(counts, list(rankers)))
 
 
@@ -81,11 +84,17 @@ def holds(sentence: str, item: EvalItem) -> bool:
 
 def table(counts: dict[tuple[str, str], dict[str, list[int]]], rankers: list[str]) -> str:
     groups = list(dict.fromkeys(group for group, _ in counts))
-    head = ["items reachable"] + [f"{r} top {k}" for r in rankers for k in (1, 3)]
+    columns = [(r, c) for r in rankers for c in ("top 1", "top 3", "refused")]
+    head = ["items reachable"] + [f"{r} {c}" for r, c in columns]
     lines = ["| split | " + " | ".join(head) + " |", "|---" * (len(head) + 1) + "|"]
     for group in sorted(groups):
         n = len(counts[(group, rankers[0])]["top 1"])
-        cells = [f"{np.mean(counts[(group, r)][f'top {k}']):.2f}" for r in rankers for k in (1, 3)]
+        cells = [
+            str(sum(counts[(group, r)][c]))
+            if c == "refused"
+            else f"{np.mean(counts[(group, r)][c]):.2f}"
+            for r, c in columns
+        ]
         lines.append(f"| {group} | {n} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -86,7 +86,14 @@ def test_sentence_ranking_compares_the_scorers_in_aggregate(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     head, _, row = result.stdout.strip().splitlines()
     assert head.startswith("| split | items reachable | evidence scorer top 1 |")
-    assert "| E5 top 1 | E5 top 3 |" in head
-    cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[0] == "generated" and int(cells[1]) > 0
-    assert all(0.0 <= float(rate) <= 1.0 for rate in cells[2:])
+    assert "| E5 top 1 | E5 top 3 | E5 refused |" in head
+    columns = [c.strip() for c in head.strip("|").split("|")]
+    cells = dict(zip(columns, (c.strip() for c in row.strip("|").split("|")), strict=True))
+    assert cells["split"] == "generated"
+    reachable = int(cells["items reachable"])
+    assert reachable > 0
+    for column, value in cells.items():
+        if column.endswith(("top 1", "top 3")):
+            assert 0.0 <= float(value) <= 1.0
+        elif column.endswith("refused"):
+            assert 0 <= int(value) <= reachable
