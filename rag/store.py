@@ -62,7 +62,7 @@ def chroma_client(index_dir: Path, chroma_url: str | None, *, create: bool) -> A
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
-def _translated(*, writes: bool) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+def chroma_errors(*, writes: bool) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Raise a lost Chroma server and a full disk as RagErrors that say what to do."""
 
     def decorate(method: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -107,7 +107,7 @@ class ChunkStore:
         self._collection = collection
 
     @classmethod
-    @_translated(writes=True)
+    @chroma_errors(writes=True)
     def open(
         cls,
         client: Any,
@@ -149,7 +149,7 @@ class ChunkStore:
         return cls(collection)
 
     @classmethod
-    @_translated(writes=True)
+    @chroma_errors(writes=True)
     def drop(cls, client: Any, name: str) -> None:
         """Delete collection ``name`` if it exists."""
         if name in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
@@ -160,23 +160,23 @@ class ChunkStore:
         so that what is built from them (the BM25 index) can be kept meanwhile."""
         return str((self._collection.metadata or {}).get("generation", ""))
 
-    @_translated(writes=True)
+    @chroma_errors(writes=True)
     def renew_generation(self) -> None:
         """Mark the chunks as changed: called before and after every write run."""
         metadata = dict(self._collection.metadata or {}) | {"generation": uuid.uuid4().hex}
         self._collection.modify(metadata=metadata)
 
-    @_translated(writes=False)
+    @chroma_errors(writes=False)
     def count(self) -> int:
         return int(self._collection.count())
 
-    @_translated(writes=False)
+    @chroma_errors(writes=False)
     def metadata_of(self, source: str) -> dict[str, Metadata]:
         """Chunk id -> metadata for every chunk of ``source``."""
         got = self._collection.get(where={"source": source}, include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
-    @_translated(writes=False)
+    @chroma_errors(writes=False)
     def sources(self) -> dict[str, int]:
         """Every indexed source with its chunk count."""
         counts: dict[str, int] = {}
@@ -185,7 +185,7 @@ class ChunkStore:
             counts[source] = counts.get(source, 0) + 1
         return counts
 
-    @_translated(writes=False)
+    @chroma_errors(writes=False)
     def fingerprints(self) -> dict[str, set[tuple[str, str]]]:
         """Every indexed source with the (file sha256, chunking) its chunks were made from."""
         found: dict[str, set[tuple[str, str]]] = {}
@@ -194,7 +194,7 @@ class ChunkStore:
             found.setdefault(str(metadata.get("source", "")), set()).add(key)
         return found
 
-    @_translated(writes=False)
+    @chroma_errors(writes=False)
     def chunks(self) -> list[Chunk]:
         """Every chunk in the collection (for the lexical index)."""
         return [
@@ -202,7 +202,7 @@ class ChunkStore:
             for i, text, m in self._pages(include=["documents", "metadatas"])
         ]
 
-    @_translated(writes=True)
+    @chroma_errors(writes=True)
     def add(
         self, chunks: list[Chunk], metadatas: list[Metadata], vectors: list[list[float]]
     ) -> None:
@@ -215,26 +215,26 @@ class ChunkStore:
                 embeddings=vectors,
             )
 
-    @_translated(writes=True)
+    @chroma_errors(writes=True)
     def update_metadata(self, ids: list[str], metadatas: list[Metadata]) -> None:
         if ids:
             self._collection.update(ids=ids, metadatas=metadatas)
 
-    def remove_source(self, source: str) -> int:
-        """Delete every chunk of ``source``; how many there were."""
+    def remove_source(self, source: str) -> list[str]:
+        """Delete every chunk of ``source``; the ids of those there were."""
         ids = list(self.metadata_of(source))
         if ids:
             self.renew_generation()
             self.delete(ids)
             self.renew_generation()
-        return len(ids)
+        return ids
 
-    @_translated(writes=True)
+    @chroma_errors(writes=True)
     def delete(self, ids: list[str]) -> None:
         if ids:
             self._collection.delete(ids=ids)
 
-    @_translated(writes=False)
+    @chroma_errors(writes=False)
     def search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
         """The ``k`` nearest chunks to ``vector`` with their cosine similarity."""
         found = self._collection.query(
