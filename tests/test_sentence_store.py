@@ -98,3 +98,22 @@ def test_an_index_built_without_them_is_filled_on_first_use(
     assert sentence_count(index_dir, e5) == 3
     [said] = [r.getMessage() for r in caplog.records if r.name == "rag.sentence_store"]
     assert "built without sentence vectors" in said
+
+
+@pytest.mark.server
+def test_a_second_process_reads_them_from_the_chroma_server(
+    chroma_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What one indexer stored on the server, another reader gets without
+    computing it (each Assistant is its own client, as two processes are)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ferry.en.txt").write_text(ENGLISH, encoding="utf-8")
+    on_server = {"chroma_url": chroma_server, "collection": "server-sentences"}
+    indexer = Assistant.from_settings(index_dir=tmp_path, sentence_vectors=True, **on_server)
+    indexer.index([docs])
+    reader = Assistant.from_settings(index_dir=tmp_path, sentence_vectors=True, **on_server)
+    with caplog.at_level(logging.WARNING, logger="rag.sentence_store"):
+        vectors = reader.sentence_vectors(reader.retrieve("How many were injured?"))
+    assert len(vectors) == 3
+    assert [r for r in caplog.records if r.name == "rag.sentence_store"] == []  # none computed
