@@ -24,7 +24,7 @@ from rag.embed import load_embeddings, model_id
 from rag.errors import LLMUnavailableError, QuestionError
 from rag.evidence import EvidenceScorer
 from rag.generate import GenerativeAnswerer
-from rag.index import index_lock, index_paths
+from rag.index import index_lock, index_paths, remove_source
 from rag.llm import load_chat_model
 from rag.question import Message, analyse
 from rag.records import Answer, IndexReport, Passage
@@ -210,12 +210,9 @@ class Assistant:
         with index_lock(self.settings.index_dir):
             client = self._client(create=False)
             store = self._open_store(client, create=False)
-            removed = store.remove_source(str(source))
-            sentences = self._sentence_store(client)
-            if sentences:
-                sentences.delete(removed)
+            removed = remove_source(str(source), store, self._sentence_store(client))
             self._renew_retriever(store)
-        return len(removed)
+        return removed
 
     def search(self, question: str, k: int | None = None) -> Retrieval:
         """Ranked passages for ``question`` with per-stage timings."""

@@ -103,10 +103,8 @@ def index_paths(
         store.renew_generation()
     report = IndexReport(files=[reports[str(f)] for f in files])
     for source in gone:  # renews the generation itself
-        removed = store.remove_source(source)
-        if sentences:
-            sentences.delete(removed)
-        report.files.append(FileReport(source, "removed", chunks_removed=len(removed)))
+        removed = remove_source(source, store, sentences)
+        report.files.append(FileReport(source, "removed", chunks_removed=removed))
     if not files:
         report.files.extend(
             FileReport(str(f), "skipped", "no supported files (.txt .md .html .pdf)")
@@ -114,6 +112,15 @@ def index_paths(
         )
     report.total_chunks = store.count()
     return report
+
+
+def remove_source(source: str, store: ChunkStore, sentences: SentenceStore | None) -> int:
+    """Delete every chunk of ``source``, and its sentences' vectors when kept;
+    how many chunks there were."""
+    removed = store.remove_source(source)
+    if sentences:
+        sentences.delete(removed)
+    return len(removed)
 
 
 class _Writer:

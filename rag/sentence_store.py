@@ -20,7 +20,7 @@ from langchain_core.embeddings import Embeddings
 
 from rag.chunk import sentence_spans
 from rag.records import Chunk
-from rag.store import chroma_errors
+from rag.store import ChunkStore, chroma_errors
 
 SUFFIX = "-sentences"
 Key = tuple[str, int, int]  # chunk id, sentence start and end in the chunk's text
@@ -45,28 +45,28 @@ class SentenceStore:
 
     @staticmethod
     def drop(client: Any, chunks_collection: str) -> None:
-        names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
-        if chunks_collection + SUFFIX in names:
-            client.delete_collection(chunks_collection + SUFFIX)
+        ChunkStore.drop(client, chunks_collection + SUFFIX)
 
     def count(self) -> int:
         return int(self._collection.count())
 
     @chroma_errors(writes=True)
-    def add(self, chunks: list[Chunk]) -> None:
-        """Embed and store the sentences of ``chunks``."""
+    def add(self, chunks: list[Chunk]) -> dict[Key, np.ndarray]:
+        """Embed and store the sentences of ``chunks``; their vectors."""
         keys = [
             (c.id, start, end) for c in chunks for start, end in sentence_spans(c.text, c.language)
         ]
         if not keys:
-            return
+            return {}
         texts = {c.id: c.text for c in chunks}
         sentences = [texts[chunk_id][start:end] for chunk_id, start, end in keys]
+        vectors = self._scorer.embed_documents(sentences)
         self._collection.upsert(
             ids=[_id(key) for key in keys],
-            embeddings=self._scorer.embed_documents(sentences),
+            embeddings=vectors,
             metadatas=[{"chunk": k[0], "start": k[1], "end": k[2]} for k in keys],
         )
+        return {key: np.asarray(v, dtype=np.float32) for key, v in zip(keys, vectors, strict=True)}
 
     @chroma_errors(writes=True)
     def delete(self, chunk_ids: list[str]) -> None:
@@ -78,8 +78,8 @@ class SentenceStore:
         """The vector of every sentence of ``chunks``; those of chunks stored
         without them are computed and kept now."""
         found = self._read(chunks)
-        missing = [c for c in chunks if not any(key[0] == c.id for key in found)]
-        missing = [c for c in missing if sentence_spans(c.text, c.language)]
+        stored = {chunk_id for chunk_id, _, _ in found}
+        missing = [c for c in chunks if c.id not in stored and sentence_spans(c.text, c.language)]
         if missing:
             if not self._filled:
                 logger.warning(
@@ -87,8 +87,7 @@ class SentenceStore:
                     "questions need them (`rag index --rebuild` computes all at once)"
                 )
                 self._filled = True
-            self.add(missing)
-            found |= self._read(missing)
+            found |= self.add(missing)
         return found
 
     @chroma_errors(writes=False)
