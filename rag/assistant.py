@@ -17,12 +17,14 @@ from typing import Any, get_args
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.answer import Answerer, Draft, ExtractiveAnswerer, TopPassageAnswerer
+from rag.answer import Answerer, Draft, TopPassageAnswerer
 from rag.cite import keep_cited
+from rag.confidence import CalibratedAnswerer, load_confidence
 from rag.e5 import load_sentence_scorer
 from rag.embed import load_embeddings, model_id
 from rag.errors import LLMUnavailableError, QuestionError
-from rag.evidence import EvidenceScorer
+from rag.evidence import EvidenceScorer, Sentence, sentence_key
+from rag.extractive import ExtractiveAnswerer
 from rag.generate import GenerativeAnswerer
 from rag.index import index_lock, index_paths, remove_source
 from rag.llm import load_chat_model
@@ -89,6 +91,30 @@ class Assistant:
                 self._sentences = self._sentence_store(self._client(create=False))
         return self._sentences.vectors([p.chunk for p in passages]) if self._sentences else {}
 
+    @property
+    def evidence_scorer(self) -> EvidenceScorer:
+        """The scorer of evidence sentences every answer mode shares (and its
+        vector cache): USE and word alignment, and the learned scorer's
+        similarity to the stored sentence vectors when there is one."""
+        with self._opening:
+            if self._scorer is None:
+                learned = self._learned_similarity if self.sentence_scorer else None
+                self._scorer = EvidenceScorer(self.embeddings, learned)
+            return self._scorer
+
+    @property
+    def scorer_name(self) -> str:
+        """The sentence scorer in use: "e5", or "use" without one."""
+        return "e5" if self.sentence_scorer else "use"
+
+    def _learned_similarity(self, text: str, sentences: list[Sentence]) -> list[float]:
+        scorer = self.sentence_scorer
+        assert scorer is not None
+        passages = {s.passage.chunk.id: s.passage for s in sentences}
+        vectors = self.sentence_vectors(list(passages.values()))
+        asked = np.asarray(scorer.embed_query(text), dtype=np.float32)
+        return [float(vectors[sentence_key(s)] @ asked) for s in sentences]
+
     def answerer(self, mode: str | None = None) -> Answerer:
         """The answerer of ``mode`` (default: the settings'), created once.
         All modes share one evidence scorer and its vector cache."""
@@ -109,12 +135,12 @@ class Assistant:
     def _make_answerer(self, mode: str) -> Answerer:
         if mode == "top-passage":
             return TopPassageAnswerer()
-        if self._scorer is None:
-            self._scorer = EvidenceScorer(self.embeddings)
-        extractive = ExtractiveAnswerer(self._scorer)
+        extractive = ExtractiveAnswerer(self.evidence_scorer)
         if mode == "extractive":
+            if self.settings.confidence == "learned":
+                return CalibratedAnswerer(self.evidence_scorer, load_confidence(self.scorer_name))
             return extractive
-        verifier = ClaimVerifier(self._scorer.vectors) if self.settings.verify else None
+        verifier = ClaimVerifier(self.evidence_scorer.vectors) if self.settings.verify else None
         try:
             chat = load_chat_model(self.settings)
         except LLMUnavailableError as error:

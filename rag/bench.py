@@ -25,7 +25,6 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from rag.answer import ExtractiveAnswerer
 from rag.assistant import Assistant
 from rag.bench_corpus import build_corpus
 from rag.bench_measure import PeakRss, megabytes, percentiles
@@ -37,6 +36,7 @@ from rag.eval_runner import COLD_START_QUESTION, measure_cold_start
 from rag.eval_set import EvalItem, load_eval_set
 from rag.evaluate import judge, summarise
 from rag.evidence import EvidenceScorer, Ranking
+from rag.extractive import ExtractiveAnswerer
 from rag.load import discover, load_document
 from rag.question import Question, analyse
 from rag.records import Passage

@@ -57,6 +57,9 @@ def compare_configurations(settings: Settings) -> list[Configuration]:
         Configuration("BM25 only", {"dense_weight": 0.0}),
         Configuration("BM25 at half weight", {"lexical_weight": 0.5}),
         Configuration("chunks 800", {"chunk_size": 800, "chunk_overlap": 150}),
+        Configuration(
+            "learned confidence (mE5)", {"confidence": "learned", "sentence_vectors": True}
+        ),
         *llm_configurations(settings),
     ]
     try:

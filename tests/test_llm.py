@@ -16,8 +16,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from rag import Assistant
-from rag.answer import ExtractiveAnswerer
 from rag.evidence import EvidenceScorer
+from rag.extractive import ExtractiveAnswerer
 from rag.generate import GenerativeAnswerer
 from rag.llm import load_chat_model
 from rag.question import analyse
