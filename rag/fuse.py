@@ -11,6 +11,8 @@ dense side's near misses.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rag.records import Chunk
 
 Ranking = list[tuple[Chunk, float]]
@@ -26,5 +28,11 @@ def reciprocal_rank_fusion(
         for rank, (chunk, _score) in enumerate(ranking, start=1):
             fused[chunk.id] = fused.get(chunk.id, 0.0) + weight / (rrf_k + rank)
             chunks[chunk.id] = chunk
-    order = sorted(fused, key=lambda i: (-fused[i], i))
+    # Ties (a chunk first in one list, another first in the other) go to the
+    # earlier chunk of the document named first: chunk ids hash the source path,
+    # and an order that changed with the folder a corpus lives in would make the
+    # same index answer differently from one checkout to another.
+    order = sorted(
+        fused, key=lambda i: (-fused[i], Path(chunks[i].source).name, chunks[i].index, i)
+    )
     return [(chunks[i], fused[i]) for i in order]

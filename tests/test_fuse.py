@@ -68,7 +68,7 @@ def test_raw_scores_are_ignored():
     assert reciprocal_rank_fusion([(low, 1.0)], 60) == reciprocal_rank_fusion([(high, 1.0)], 60)
 
 
-def test_ties_are_broken_by_id_whatever_the_input_order():
+def test_ties_are_broken_the_same_whatever_the_input_order():
     first = reciprocal_rank_fusion([(ranking(C, A), 1.0), (ranking(A, C), 1.0)], rrf_k=60)
     second = reciprocal_rank_fusion([(ranking(A, C), 1.0), (ranking(C, A), 1.0)], rrf_k=60)
     assert ids(first) == ids(second) == ["a", "c"]
@@ -92,3 +92,20 @@ def test_each_chunk_appears_once():
 def test_empty_input_gives_empty_result():
     assert reciprocal_rank_fusion([], rrf_k=60) == []
     assert reciprocal_rank_fusion([([], 1.0)], rrf_k=60) == []
+
+
+@pytest.mark.parametrize("folder", ["/home/a/corpus", "/srv/checkout/eval/docs"])
+def test_ties_go_by_document_name_and_chunk_order_wherever_the_corpus_lies(folder: str) -> None:
+    # Each chunk first in one list: equal fused scores. Chunk ids hash the
+    # path, so they order the tie differently from one folder to another.
+    late = make_chunk(source=f"{folder}/a.txt", index=3, chunk_id=f"{hash(folder)}-1")
+    early = make_chunk(source=f"{folder}/a.txt", index=1, chunk_id=f"{hash(folder)}-2")
+    other = make_chunk(source=f"{folder}/b.txt", index=0, chunk_id="0")
+    fused = reciprocal_rank_fusion(
+        [(ranking(other), 1.0), (ranking(late), 1.0), (ranking(early), 1.0)], rrf_k=60
+    )
+    assert [(c.source.rsplit("/", 1)[1], c.index) for c, _ in fused] == [
+        ("a.txt", 1),
+        ("a.txt", 3),
+        ("b.txt", 0),
+    ]
