@@ -5,10 +5,11 @@ the learned sentence scorer (multilingual-e5-small, rag.e5, from the vectors
 the index keeps), the same by the retrieval encoder (USE), how well each
 content word of the question matches a word of the sentence (rag.match: same
 word, translated acronym, or a cross-lingual word-embedding match such as
-killed/tués), and the rank of its passage. The word alignment also feeds the
-answerer's confidence (rag.confidence): "What is the population of
-Kazakhstan?" finds sentences about Kazakhstan, but none with a word for
-population.
+killed/tués), and the rank of its passage. The word alignment is what lets
+the answerers abstain on evidence (the rules of rag.extractive, the
+confidence model of rag.confidence): "What is the population of Kazakhstan?"
+finds sentences about Kazakhstan, but none with a word for population. The
+learned similarity is zero where sentence vectors are off (the default).
 """
 
 from __future__ import annotations
