@@ -9,6 +9,7 @@ model), the generative one (rag.generate) and the naive baseline below.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
@@ -63,16 +64,26 @@ class Answerer(Protocol):
         ...
 
 
-class TopPassageAnswerer:
-    """The naive baseline of a first RAG tutorial: the best passage, quoted
-    whole, is the answer; it never abstains. For comparison in the eval."""
+class WholeAnswerer(ABC):
+    """An answerer whose answer comes whole, at once: its stream is the Draft."""
 
-    mode = "top-passage"
+    mode: str
 
     def stream(
         self, question: Question, passages: list[Passage], documents: int
     ) -> Iterator[str | Draft]:
         yield self.answer(question, passages, documents)
+
+    @abstractmethod
+    def answer(self, question: Question, passages: list[Passage], documents: int) -> Draft:
+        """The answer; ``documents`` is how many documents the index holds."""
+
+
+class TopPassageAnswerer(WholeAnswerer):
+    """The naive baseline of a first RAG tutorial: the best passage, quoted
+    whole, is the answer; it never abstains. For comparison in the eval."""
+
+    mode = "top-passage"
 
     def answer(self, question: Question, passages: list[Passage], documents: int) -> Draft:
         if not passages:

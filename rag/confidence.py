@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rag.answer import Draft, abstention, quote
+from rag.answer import Draft, WholeAnswerer, abstention, quote
 from rag.candidates import NAME
 from rag.evidence import Evidence, EvidenceScorer, Ranking
 from rag.extractive import cause_of, short_answers, short_draft
@@ -80,7 +79,7 @@ class Proposal:
     features: dict[str, float]
 
 
-class CalibratedAnswerer:
+class CalibratedAnswerer(WholeAnswerer):
     """Shows the most probable proposal when the confidence model trusts it."""
 
     mode = "extractive"
@@ -88,11 +87,6 @@ class CalibratedAnswerer:
     def __init__(self, scorer: EvidenceScorer, confidence: Confidence) -> None:
         self._scorer = scorer
         self._confidence = confidence
-
-    def stream(
-        self, question: Question, passages: list[Passage], documents: int
-    ) -> Iterator[str | Draft]:
-        yield self.answer(question, passages, documents)
 
     def answer(self, question: Question, passages: list[Passage], documents: int) -> Draft:
         ranking = self._scorer.rank(question, passages)

@@ -11,10 +11,9 @@ calibrated answerer (rag.confidence) too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 
-from rag.answer import Draft, abstention, cited_draft, quote, says
+from rag.answer import Draft, WholeAnswerer, abstention, cited_draft, quote, says
 from rag.candidates import (
     DESCRIPTION,
     EXPANSION,
@@ -54,18 +53,13 @@ _PHRASES = {DESCRIPTION, EXPANSION}  # short answers that are phrases, not names
 SAME_AS_QUESTION = 0.9  # a candidate matching a question word this well is that word
 
 
-class ExtractiveAnswerer:
+class ExtractiveAnswerer(WholeAnswerer):
     """Answers with the document's own words; no language model involved."""
 
     mode = "extractive"
 
     def __init__(self, scorer: EvidenceScorer) -> None:
         self._scorer = scorer
-
-    def stream(
-        self, question: Question, passages: list[Passage], documents: int
-    ) -> Iterator[str | Draft]:
-        yield self.answer(question, passages, documents)
 
     def answer(self, question: Question, passages: list[Passage], documents: int) -> Draft:
         evidence, matcher = self.evidence(question, passages)
