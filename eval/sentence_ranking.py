@@ -45,7 +45,7 @@ def main() -> None:
         "USE": by_similarity(assistant.embeddings),
     }
     if assistant.sentence_scorer is not None:
-        rankers["E5"] = by_stored_vectors(assistant, assistant.sentence_scorer)
+        rankers["E5"] = by_stored_vectors(assistant)
     items = [
         i
         for i in load_eval_set([Path(p) for p in EVAL_SETS])
@@ -78,18 +78,12 @@ def by_similarity(embeddings: Embeddings) -> Ranker:
     return rank
 
 
-def by_stored_vectors(assistant: Assistant, scorer: Embeddings) -> Ranker:
+def by_stored_vectors(assistant: Assistant) -> Ranker:
     """Similarity to the sentence vectors the index keeps (rag.sentence_store)."""
 
     def rank(question: Question, passages: list[Passage]) -> list[str]:
-        vectors = assistant.sentence_vectors(passages)
         sentences = passage_sentences(passages)
-        keys = [
-            (s.passage.chunk.id, s.start - s.passage.chunk.start, s.end - s.passage.chunk.start)
-            for s in sentences
-        ]
-        asked = np.asarray(scorer.embed_query(question.search_text))
-        scores = np.array([vectors[key] @ asked for key in keys])
+        scores = np.asarray(assistant.learned_similarity(question.search_text, sentences))
         return [sentences[k].text for k in np.argsort(-scores, kind="stable")]
 
     return rank

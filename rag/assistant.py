@@ -98,7 +98,7 @@ class Assistant:
         similarity to the stored sentence vectors when there is one."""
         with self._opening:
             if self._scorer is None:
-                learned = self._learned_similarity if self.sentence_scorer else None
+                learned = self.learned_similarity if self.sentence_scorer else None
                 self._scorer = EvidenceScorer(self.embeddings, learned)
             return self._scorer
 
@@ -107,7 +107,9 @@ class Assistant:
         """The sentence scorer in use: "e5", or "use" without one."""
         return "e5" if self.sentence_scorer else "use"
 
-    def _learned_similarity(self, text: str, sentences: list[Sentence]) -> list[float]:
+    def learned_similarity(self, text: str, sentences: list[Sentence]) -> list[float]:
+        """The learned scorer's similarity of ``text`` (a question) to each of
+        ``sentences``, from their stored vectors; needs a sentence scorer."""
         scorer = self.sentence_scorer
         assert scorer is not None
         passages = {s.passage.chunk.id: s.passage for s in sentences}
