@@ -95,8 +95,9 @@ class Settings(BaseSettings):
         description="Processes that load, chunk and embed when indexing much text "
         "(0: one per core; 1: all in this process).",
     )
-    # Off by default while no answerer reads them: they cost ~14 ms a sentence
-    # at indexing (a 100-page PDF: about 40 s more).
+    # Off by default: with them the default answerer is right less often on dev
+    # (README, Evaluation), and they cost ~14 ms a sentence at indexing (a
+    # 100-page PDF: about 40 s more).
     sentence_vectors: bool = Field(
         False,
         description="Rank evidence sentences with the learned sentence scorer too "
