@@ -43,6 +43,7 @@ check: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy rag
+	$(BIN)/lint-imports
 
 test: check
 	$(BIN)/pytest

@@ -2,6 +2,6 @@
 
 import sys
 
-from rag.bench import main
+from rag.bench.run import main
 
 sys.exit(main(sys.argv[1:]))

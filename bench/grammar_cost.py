@@ -3,7 +3,7 @@
     python -m bench.grammar_cost models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
 
 Generates the same answer, with the prompt the LLM mode sends, freely and
-under ``rag.llm.CITED_SENTENCES``, a few times each after a warm-up (so the
+under ``rag.generate.llm.CITED_SENTENCES``, a few times each after a warm-up (so the
 prompt is cached and only generation is timed), and prints tokens per second.
 """
 
@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from rag.generate import SYSTEM_PROMPT
-from rag.llm import CITED_SENTENCES
+from rag.generate.generative import SYSTEM_PROMPT
+from rag.generate.llm import CITED_SENTENCES
 
 SOURCE = (
     "Toutefois, l’Arménie, qui assure actuellement la présidence de l’OTSC, a confirmé ce "

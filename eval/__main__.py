@@ -2,6 +2,6 @@
 
 import sys
 
-from rag.cli import main
+from rag.app.cli import main
 
 sys.exit(main(["eval", *sys.argv[1:]]))

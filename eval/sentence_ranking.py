@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from rag.answer.evidence import EvidenceScorer, passage_sentences
+from rag.answer.question import Question, analyse
 from rag.assistant import Assistant
-from rag.eval_runner import eval_assistant
-from rag.eval_set import EVAL_DOCS, EVAL_SETS, SPLITS, EvalItem, load_eval_set
-from rag.evidence import EvidenceScorer, passage_sentences
-from rag.question import Question, analyse
+from rag.evaluate.items import EVAL_DOCS, EVAL_SETS, SPLITS, EvalItem, load_eval_set
+from rag.evaluate.runner import eval_assistant
 from rag.records import Passage
 from rag.settings import Settings
 
@@ -79,7 +79,7 @@ def by_similarity(embeddings: Embeddings) -> Ranker:
 
 
 def by_stored_vectors(assistant: Assistant) -> Ranker:
-    """Similarity to the sentence vectors the index keeps (rag.sentence_store)."""
+    """Similarity to the sentence vectors the index keeps (rag.search.sentence_store)."""
 
     def rank(question: Question, passages: list[Passage]) -> list[str]:
         sentences = passage_sentences(passages)

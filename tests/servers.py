@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rag import servers
-from rag.servers import free_port, running
+from rag.bench import servers
+from rag.bench.servers import free_port, running
 
 __all__ = ["chroma_server", "free_port", "running", "web_app"]
 

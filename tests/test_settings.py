@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-import rag.cli
+import rag.app.cli
 from rag.settings import DEFAULT_EMBEDDING_MODEL, Settings
 
 
@@ -83,25 +83,25 @@ def test_unknown_field_raises():
 
 
 def test_cli_flags_parse_into_field_names():
-    args = rag.cli._settings_flags().parse_args(["--index-dir", "X", "--top-k", "3"])
+    args = rag.app.cli.settings_flags().parse_args(["--index-dir", "X", "--top-k", "3"])
     assert vars(args) == {"index_dir": "X", "top_k": "3"}
 
 
 def test_every_settings_field_is_a_cli_flag():
-    parser = rag.cli._settings_flags()
+    parser = rag.app.cli.settings_flags()
     argv = [part for name in Settings.model_fields for part in (f"--{name.replace('_', '-')}", "1")]
     assert set(vars(parser.parse_args(argv))) == set(Settings.model_fields)
 
 
 def test_unset_flags_leave_settings_to_environment(monkeypatch):
     monkeypatch.setenv("RAG_TOP_K", "7")
-    args = rag.cli._settings_flags().parse_args([])
+    args = rag.app.cli.settings_flags().parse_args([])
     assert vars(args) == {}
     assert Settings(**vars(args)).top_k == 7
 
 
 def test_flag_strings_validate_into_typed_settings():
-    args = rag.cli._settings_flags().parse_args(["--index-dir", "X", "--top-k", "3"])
+    args = rag.app.cli.settings_flags().parse_args(["--index-dir", "X", "--top-k", "3"])
     settings = Settings(**vars(args))
     assert settings.index_dir == Path("X")
     assert settings.top_k == 3

@@ -1,0 +1,130 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by weighted RRF."""
+
+from __future__ import annotations
+
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.embeddings import Embeddings
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from rag.records import Passage
+from rag.search.fuse import reciprocal_rank_fusion
+from rag.search.lexical import LexicalIndex
+from rag.search.store import ChunkStore
+from rag.settings import Settings
+
+
+@dataclass
+class Retrieval:
+    """Ranked passages and the milliseconds each stage took."""
+
+    passages: list[Passage]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class HybridRetriever:
+    """Dense and lexical search over one ChunkStore, fused into one ranking."""
+
+    def __init__(
+        self,
+        store: ChunkStore,
+        embeddings: Embeddings,
+        settings: Settings,
+        lexical: LexicalIndex | None = None,
+    ) -> None:
+        """``lexical``: the BM25 index of ``store``, when the caller has it;
+        else it is loaded or built at the first search."""
+        self._store = store
+        self._embeddings = embeddings
+        self._settings = settings
+        self._lexical = lexical
+
+    @property
+    def documents(self) -> int:
+        """How many documents the index holds."""
+        return len({c.source for c in self._lexical_index().chunks})
+
+    def _lexical_index(self) -> LexicalIndex:
+        if self._lexical is None:
+            self._lexical = lexical_index(self._store, self._settings)
+        return self._lexical
+
+    def search(self, question: str, k: int | None = None) -> Retrieval:
+        """The top ``k`` (default: settings.top_k) passages for ``question``."""
+        settings = self._settings
+        k = k or settings.top_k
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[stage] = round((now - clock) * 1000, 2)
+            clock = now
+
+        if self._lexical is None:
+            self._lexical_index()
+            lap("lexical_load")
+        fetch = max(settings.fetch_k, k)
+        vector = self._embeddings.embed_query(question)
+        lap("embed")
+        dense = self._store.search(vector, fetch)
+        lap("dense")
+        lexical = self._lexical_index().search(question, fetch)
+        lap("lexical")
+        fused = reciprocal_rank_fusion(
+            [(dense, settings.dense_weight), (lexical, settings.lexical_weight)],
+            settings.rrf_k,
+        )[:k]
+        dense_scores = {c.id: s for c, s in dense}
+        lexical_scores = {c.id: s for c, s in lexical}
+        passages = [
+            Passage(
+                chunk=chunk,
+                score=round(score, 6),
+                dense_score=dense_scores.get(chunk.id),
+                lexical_score=lexical_scores.get(chunk.id),
+            )
+            for chunk, score in fused
+        ]
+        lap("fuse")
+        timings["total"] = round(sum(timings.values()), 2)
+        return Retrieval(passages, timings)
+
+
+def lexical_index(store: ChunkStore, settings: Settings) -> LexicalIndex:
+    """The BM25 index of ``store``'s chunks: the one saved for its current
+    generation, else built from every chunk and saved for the next process."""
+    folder = settings.index_dir / f"lexical-{settings.collection}"
+    generation = store.generation()
+    index = LexicalIndex.load(folder, generation)
+    if index is None:
+        index = LexicalIndex(store.chunks())
+        with suppress(OSError):  # a read-only or full disk: built again next time
+            index.save(folder, generation)
+    return index
+
+
+class PassageRetriever(BaseRetriever):
+    """The hybrid retriever as a LangChain retriever, usable in any chain."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    hybrid: HybridRetriever
+    k: int | None = None
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[LCDocument]:
+        documents = []
+        for passage in self.hybrid.search(query, self.k).passages:
+            metadata: dict[str, Any] = passage.to_dict()
+            text = metadata.pop("text")
+            documents.append(LCDocument(page_content=text, id=passage.chunk.id, metadata=metadata))
+        return documents

@@ -1,0 +1,1 @@
+"""Text tools every stage shares: words and their folded forms, sentences, language."""
