@@ -112,7 +112,10 @@ def lexical_index(store: ChunkStore, settings: Settings) -> LexicalIndex:
 
 
 class PassageRetriever(BaseRetriever):
-    """The hybrid retriever as a LangChain retriever, usable in any chain."""
+    """The hybrid retriever as a LangChain retriever, usable in any chain.
+
+    ``k`` passages per question (None: the settings' top_k), or as many as
+    ``invoke(question, k=n)`` asks for, as LangChain's retrievers do."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -120,10 +123,10 @@ class PassageRetriever(BaseRetriever):
     k: int | None = None
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
     ) -> list[LCDocument]:
         documents = []
-        for passage in self.hybrid.search(query, self.k).passages:
+        for passage in self.hybrid.search(query, self.k if k is None else k).passages:
             metadata: dict[str, Any] = passage.to_dict()
             text = metadata.pop("text")
             documents.append(LCDocument(page_content=text, id=passage.chunk.id, metadata=metadata))
