@@ -24,13 +24,11 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, cross_val_predict
 
-from rag.answer.cite import keep_cited
 from rag.answer.confidence import FEATURES, MODELS_FILE, Confidence, proposals, save_confidence
 from rag.answer.question import analyse
 from rag.evaluate.items import EVAL_DOCS, EVAL_SETS, EvalItem, load_eval_set
 from rag.evaluate.judge import is_right
 from rag.evaluate.runner import eval_assistant
-from rag.records import Answer
 from rag.settings import Settings
 
 WRONG_COST = 3.0  # a wrong answer costs this many right ones: readers must trust what is shown
@@ -70,16 +68,7 @@ def collect(items: list[EvalItem], docs: Path, settings: Settings) -> Rows:
         question = analyse(item.question, item.history)
         passages = assistant.search(question.search_text).passages
         for proposal in proposals(question, scorer.rank(question, passages), 1):
-            draft = proposal.draft
-            shown = Answer(
-                question=item.question,
-                answer=keep_cited(draft.text, draft.citations),
-                abstained=False,
-                citations=draft.citations,
-                passages=passages,
-                mode="extractive",
-                language=question.language,
-            )
+            shown = proposal.draft.to_answer(question, passages, "extractive")
             rows.features.append([proposal.features[name] for name in FEATURES])
             rows.right.append(int(item.answerable and is_right(item, shown)))
             rows.item.append(n)

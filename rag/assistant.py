@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, get_args
 
@@ -18,7 +17,6 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.answer.answerer import Answerer, Draft, TopPassageAnswerer
-from rag.answer.cite import keep_cited
 from rag.answer.confidence import CalibratedAnswerer, load_confidence
 from rag.answer.evidence import EvidenceScorer, Sentence, sentence_key
 from rag.answer.extractive import ExtractiveAnswerer
@@ -136,10 +134,10 @@ class Assistant:
     def _make_answerer(self, mode: str) -> Answerer:
         if mode == "top-passage":
             return TopPassageAnswerer()
+        if mode == "extractive" and self.settings.confidence == "learned":
+            return CalibratedAnswerer(self.evidence_scorer, load_confidence(self.scorer_name))
         extractive = ExtractiveAnswerer(self.evidence_scorer)
         if mode == "extractive":
-            if self.settings.confidence == "learned":
-                return CalibratedAnswerer(self.evidence_scorer, load_confidence(self.scorer_name))
             return extractive
         verifier = ClaimVerifier(self.evidence_scorer.vectors) if self.settings.verify else None
         try:
@@ -184,17 +182,11 @@ class Assistant:
                 yield event
                 continue
             done = time.perf_counter()
-            yield Answer(
-                question=analysed.text,
-                answer=event.text if event.abstained else keep_cited(event.text, event.citations),
-                abstained=event.abstained,
-                citations=event.citations,
-                passages=retrieval.passages,
-                mode=event.mode or answerer.mode,
-                note=event.note,
-                unverified=[asdict(u) for u in event.unverified],
-                language=analysed.language,
-                timings_ms={
+            yield event.to_answer(
+                analysed,
+                retrieval.passages,
+                answerer.mode,
+                {
                     "retrieve": round((answering - started) * 1000, 2),
                     "answer": round((done - answering) * 1000, 2),
                     "total": round((done - started) * 1000, 2),

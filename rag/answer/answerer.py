@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Protocol
 
-from rag.answer.cite import cite
+from rag.answer.cite import cite, keep_cited
 from rag.answer.evidence import Evidence
 from rag.answer.localize import message
 from rag.answer.question import Question
-from rag.records import Citation, Passage
+from rag.records import Answer, Citation, Passage
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,29 @@ class Draft:
     mode: str | None = None
     note: str = ""
     unverified: tuple[Unverified, ...] = ()
+
+    def to_answer(
+        self,
+        question: Question,
+        passages: list[Passage],
+        mode: str,
+        timings_ms: dict[str, float] | None = None,
+    ) -> Answer:
+        """The Answer a reader is shown: of an answer's citations only those its
+        text cites; ``mode``, the configured answerer, unless the draft names
+        its own."""
+        return Answer(
+            question=question.text,
+            answer=self.text if self.abstained else keep_cited(self.text, self.citations),
+            abstained=self.abstained,
+            citations=self.citations,
+            passages=passages,
+            mode=self.mode or mode,
+            note=self.note,
+            unverified=[asdict(u) for u in self.unverified],
+            language=question.language,
+            timings_ms=timings_ms or {},
+        )
 
 
 @dataclass(frozen=True)
