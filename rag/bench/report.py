@@ -10,10 +10,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rag.bench.results import DOCUMENTS_ALONE
 from rag.evaluate.report_files import write_report_files
 
-# The goals of issue 8, as measured by `rag bench` on 2 cores.
+# The goals of issues 8 and 18, as measured by `rag bench` on 2 cores.
 ANSWER_P50_MS, ANSWER_P95_MS = 150.0, 300.0
+HIT_AT_5 = 0.90  # at the largest size
 RETRIEVAL_P95_MS = 100.0
 INDEXING_RATIO = 0.8
 COLD_ASK_MS = 3000.0
@@ -24,21 +26,30 @@ def with_goals(data: dict[str, Any]) -> dict[str, Any]:
     """``data`` with a "goals" list: each goal, its target, what was measured
     and whether it is met (None when it could not be measured)."""
     rows = data["rows"]
-    article = next(r for r in rows if r["corpus"] == "article" and r["store"] == "embedded")
-    total = article["query"]["stages_ms"]["total"]
+    alone = next(r for r in rows if r["corpus"] == DOCUMENTS_ALONE and r["store"] == "embedded")
+    total = alone["query"]["stages_ms"]["total"]
     goals = [
-        _goal("warm answer p50, article", f"≤ {ANSWER_P50_MS:.0f} ms", total["p50"],
+        _goal("warm answer p50, documents alone", f"≤ {ANSWER_P50_MS:.0f} ms", total["p50"],
               total["p50"] <= ANSWER_P50_MS, "ms"),
-        _goal("warm answer p95, article", f"≤ {ANSWER_P95_MS:.0f} ms", total["p95"],
+        _goal("warm answer p95, documents alone", f"≤ {ANSWER_P95_MS:.0f} ms", total["p95"],
               total["p95"] <= ANSWER_P95_MS, "ms"),
     ]  # fmt: skip
     for row in _largest(rows):
         where = f"{row['corpus']} passages, {row['store']}"
-        retrieve = row["query"]["stages_ms"]["retrieve"]["p95"]
+        query = row["query"]
+        retrieve, answer = query["stages_ms"]["retrieve"]["p95"], query["stages_ms"]["total"]["p95"]
         ratio = row["index"]["ratio"]
+        # "No significant drop": the 95% intervals of right answers overlap.
+        overlap = query["accuracy_ci95"][1] >= alone["query"]["accuracy_ci95"][0]
         goals += [
+            _goal(f"evidence hit@5, {where}", f"≥ {HIT_AT_5}", query["hit_at_5"],
+                  query["hit_at_5"] >= HIT_AT_5, ""),
+            _goal(f"right answers, {where}", "within noise of documents alone",
+                  f"{query['accuracy']} vs {alone['query']['accuracy']}", overlap, ""),
             _goal(f"retrieval p95, {where}", f"≤ {RETRIEVAL_P95_MS:.0f} ms", retrieve,
                   retrieve <= RETRIEVAL_P95_MS, "ms"),
+            _goal(f"warm answer p95, {where}", f"≤ {ANSWER_P95_MS:.0f} ms", answer,
+                  answer <= ANSWER_P95_MS, "ms"),
             _goal(f"indexing / raw encoder, {where}", f"≥ {INDEXING_RATIO}", ratio,
                   ratio >= INDEXING_RATIO, "x"),
         ]  # fmt: skip
@@ -47,7 +58,7 @@ def with_goals(data: dict[str, Any]) -> dict[str, Any]:
         _goal("cold `rag ask`", f"≤ {COLD_ASK_MS:.0f} ms", cold, cold <= COLD_ASK_MS, "ms")
     )
     naive = data["baseline"]
-    ours = article["query"]["accuracy"]
+    ours = alone["query"]["accuracy"]
     if naive:
         goals.append(
             _goal("accuracy against the naive baseline", "higher", f"{ours} vs {naive['accuracy']}",
@@ -91,9 +102,11 @@ def markdown(data: dict[str, Any]) -> str:
         "Other work may have shared the machine's cores: compare rows of one run, and "
         "re-run for absolute figures.".format(data["embedding_model"], data["questions"]),
         "",
-        "Corpora above the article are generated news (`rag/bench/corpus.py`, fixed seed, "
-        "French and English) with the article planted inside; hit@5 and right are the "
-        "article's questions asked again at that size (the needle in the haystack). "
+        "Corpora above the documents alone are generated news (`rag/bench/corpus.py`, fixed "
+        "seed, French and English, some stories again as wire copies) with the eval "
+        "documents planted inside, each with a follow-up that gives other figures; hit@5 "
+        "and right are their hand-written questions asked again at that size, a hit "
+        "counting only in the asked document (the needles in the haystack). "
         "*ratio* is pipeline throughput (load, chunk, embed, store) over the encoder's "
         "own on the same text (indexing includes building and saving the BM25 index); "
         "*first question* is the first one after indexing; *cold ask* a new `rag ask` "
@@ -182,13 +195,13 @@ def _baseline_table(data: dict[str, Any]) -> str:
             {"name": "ours: hybrid, extractive (k=5)", "stages_ms": ours["stages_ms"]}
             | {"hit_at_5": ours["hit_at_5"], "accuracy": ours["accuracy"]},
             naive,
-            "on the article",
+            "on the eval documents",
         )
     ]
     if data.get("llm"):
         ours_llm, naive_llm = data["llm"]
         answered = ours_llm["stages_ms"]["answered"]
-        table = _comparison(ours_llm, naive_llm, "on the article, with an LLM")
+        table = _comparison(ours_llm, naive_llm, "on the eval documents, with an LLM")
         naive_total = naive_llm["stages_ms"]["total"]
         table += (
             f"\n| ours, the answers it gave (each called the LLM) | | | {answered['p50']:.1f} "

@@ -8,6 +8,8 @@ from typing import Any
 
 from rag.bench.naive import Baseline
 
+DOCUMENTS_ALONE = "documents"  # the corpus of the eval documents without filler
+
 
 @dataclass
 class IndexFigures:
@@ -37,6 +39,7 @@ class QueryFigures:
     hit_at_5: float
     accuracy: float
     hits: list[str] = field(default_factory=list)  # ids with gold evidence in the top 5
+    accuracy_ci95: list[float] = field(default_factory=lambda: [0.0, 1.0])  # Wilson, 95%
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -53,9 +53,12 @@ def accepted(item: EvalItem, answer: str) -> bool:
 
 
 def evidence_rank(item: EvalItem, passages: list[Passage]) -> int | None:
-    """1-based rank of the first passage holding gold evidence, else None."""
+    """1-based rank of the first passage of the item's own document holding
+    gold evidence, else None: the same words in another document (a copy, a
+    follow-up) are not the evidence asked for."""
     for rank, passage in enumerate(passages, start=1):
-        if any(e in passage.chunk.text for e in item.evidence):
+        own = not item.document or Path(passage.chunk.source).name == item.document
+        if own and any(e in passage.chunk.text for e in item.evidence):
             return rank
     return None
 

