@@ -165,7 +165,7 @@ def _print_answer(answer: Answer) -> None:
 def run_eval(assistant: Assistant, args: argparse.Namespace) -> int:
     from rag.evaluate.items import load_eval_set
     from rag.evaluate.metrics import below_floors, read_floors
-    from rag.evaluate.report import headline_table, report_data, write_report
+    from rag.evaluate.report import digest_line, headline_table, report_data, write_report
     from rag.evaluate.runner import Configuration, compare_configurations, run_configuration
 
     eval_sets = args.eval_set or list(EVAL_SETS)
@@ -194,6 +194,7 @@ def run_eval(assistant: Assistant, args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False))
     else:
         print(headline_table(data))
+        print(f"\n{digest_line(data)}")
         print(f"\nwrote {', '.join(_display(str(p)) for p in written)}")
     if args.floors:
         failures = below_floors(data["configurations"][0]["groups"], read_floors(args.floors))

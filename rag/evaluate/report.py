@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,7 @@ def report_data(runs: list[Run], split: str) -> dict[str, Any]:
                 "index_seconds": run.index_seconds,
                 "cold_start_ms": run.cold_start_ms,
                 "groups": {k: summarise(v) for k, v in sorted(groups(run.judgements).items())},
+                "verdicts_sha256": verdicts_digest(run.judgements),
             }
         )
     return {
@@ -81,6 +83,22 @@ def report_data(runs: list[Run], split: str) -> dict[str, Any]:
         "configurations": configurations,
         "failures": [_failure(j) for j in dev_failures(runs[0].judgements)],
     }
+
+
+def digest_line(data: dict[str, Any]) -> str:
+    default = data["configurations"][0]
+    return (
+        f"Verdicts of {default['name']}, item by item: sha256 `{default['verdicts_sha256']}` "
+        "(runs with equal digests gave every item the same verdict)."
+    )
+
+
+def verdicts_digest(judgements: list[Judgement]) -> str:
+    """A fingerprint of every item's verdict: two runs (a refactoring before
+    and after) gave the same verdicts item by item when their digests match,
+    and no test or generated item is shown to tell it."""
+    lines = sorted(f"{j.item.id}\t{j.verdict}" for j in judgements)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def dev_failures(judgements: list[Judgement]) -> list[Judgement]:
@@ -133,6 +151,8 @@ def markdown(data: dict[str, Any]) -> str:
         f"## {default['name']}: dev, test and generated",
         "",
         headline_table(data),
+        "",
+        digest_line(data),
         "",
         *_gap(data),
     ]

@@ -31,6 +31,7 @@ def test_eval_meets_the_floors_and_writes_the_report(tmp_path: Path) -> None:
     assert written == ["report.json", "report.md", "report.png"]
     data = json.loads((tmp_path / "report" / "report.json").read_text(encoding="utf-8"))
     [default] = data["configurations"]
+    assert f"sha256 `{default['verdicts_sha256']}`" in result.stdout
     assert default["cold_start_ms"]["cold_ask_ms"] > default["cold_start_ms"]["import_ms"] > 0
     items = load_eval_set([REPO / path for path in EVAL_SETS])
     groups = default["groups"]
