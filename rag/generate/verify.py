@@ -80,7 +80,7 @@ class ClaimVerifier:
     states no short answer must also say what its sources say: its cosine
     with them must reach PARAPHRASE_MIN, which separates faithful English
     renderings of a French source (0.61-0.73) from drifting ones (0.41-0.54)
-    on the pairs in tests/test_verify.py.
+    on the pairs in tests/generate/test_verify.py.
     """
 
     def __init__(
