@@ -29,7 +29,13 @@ from rag.ingest.index import index_lock, index_paths, remove_source
 from rag.models.e5 import load_sentence_scorer
 from rag.models.embed import load_embeddings, model_id
 from rag.records import Answer, IndexReport, Passage
-from rag.search.retrieve import HybridRetriever, PassageRetriever, Retrieval, lexical_index
+from rag.search.retrieve import (
+    HybridRetriever,
+    PassageRetriever,
+    Retrieval,
+    lexical_index,
+    sources_named,
+)
 from rag.search.sentence_store import Key, SentenceStore
 from rag.search.store import ChunkStore, chroma_client
 from rag.settings import Settings
@@ -153,11 +159,13 @@ class Assistant:
         history: Sequence[Message] | None = None,
         k: int | None = None,
         mode: str | None = None,
+        within: Sequence[str] | None = None,
     ) -> Answer:
         """Answer ``question`` (after the chat ``history``) with cited evidence
         from the top ``k`` passages, or abstain when the documents do not say.
-        ``mode`` overrides the settings' answer mode for this question."""
-        *_, final = self.ask_stream(question, history, k, mode)
+        ``mode`` overrides the settings' answer mode for this question;
+        ``within`` names the documents to search (paths or file names)."""
+        *_, final = self.ask_stream(question, history, k, mode, within)
         assert isinstance(final, Answer)
         return final
 
@@ -167,16 +175,19 @@ class Assistant:
         history: Sequence[Message] | None = None,
         k: int | None = None,
         mode: str | None = None,
+        within: Sequence[str] | None = None,
     ) -> Iterator[str | Answer]:
         """Text pieces as the answerer produces them, then the final Answer."""
         started = time.perf_counter()
         analysed = analyse(check_question(question), history)
         retriever = self._hybrid()
-        retrieval = retriever.search(analysed.search_text, k)
+        sources = self._sources(within)
+        retrieval = retriever.search(analysed.search_text, k, sources)
         answering = time.perf_counter()
         answerer = self.answerer(mode)
         first_text = None
-        for event in answerer.stream(analysed, retrieval.passages, retriever.documents):
+        documents = retriever.documents if sources is None else len(sources)
+        for event in answerer.stream(analysed, retrieval.passages, documents):
             if not isinstance(event, Draft):
                 first_text = first_text or time.perf_counter()
                 yield event
@@ -233,13 +244,17 @@ class Assistant:
             self._renew_retriever(store)
         return removed
 
-    def search(self, question: str, k: int | None = None) -> Retrieval:
+    def search(
+        self, question: str, k: int | None = None, within: Sequence[str] | None = None
+    ) -> Retrieval:
         """Ranked passages for ``question`` with per-stage timings."""
-        return self._hybrid().search(check_question(question), k)
+        return self._hybrid().search(check_question(question), k, self._sources(within))
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
-        """The top ``k`` passages for ``question``, best first."""
-        return self.search(question, k).passages
+    def retrieve(
+        self, question: str, k: int | None = None, within: Sequence[str] | None = None
+    ) -> list[Passage]:
+        """The top ``k`` passages for ``question`` (of the ``within`` documents), best first."""
+        return self.search(question, k, within).passages
 
     def as_retriever(self, k: int | None = None) -> PassageRetriever:
         """A LangChain retriever over this index."""
@@ -248,6 +263,9 @@ class Assistant:
     def documents(self) -> dict[str, int]:
         """Indexed sources and their chunk counts."""
         return self._open_store(self._client(create=False), create=False).sources()
+
+    def _sources(self, within: Sequence[str] | None) -> frozenset[str] | None:
+        return None if within is None else sources_named(within, self.documents())
 
     def _renew_retriever(self, store: ChunkStore) -> None:
         """A retriever over the changed ``store``, its BM25 index built now,

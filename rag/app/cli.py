@@ -49,6 +49,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _document_flag(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--document",
+        action="append",
+        metavar="NAME",
+        help="search only this indexed document (its path or file name; repeatable)",
+    )
+
+
 def settings_flags() -> argparse.ArgumentParser:
     flags = argparse.ArgumentParser(add_help=False)
     group = flags.add_argument_group("settings (override RAG_* environment variables)")
@@ -82,14 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     retrieve.add_argument("question")
     retrieve.add_argument("-k", type=int, default=None, help="passages to return")
     retrieve.add_argument("--json", action="store_true", help="print JSON")
+    _document_flag(retrieve)
     retrieve.set_defaults(run=commands.run_retrieve)
 
     ask = subcommands.add_parser("ask", help="answer a question with cited evidence", **common)
     ask.add_argument("question", help='the question, or "-" to read one per line from stdin')
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _document_flag(ask)
     ask.set_defaults(run=commands.run_ask)
 
     chat = subcommands.add_parser("chat", help="a conversation in the terminal", **common)
+    _document_flag(chat)
     chat.set_defaults(run=commands.run_chat)
 
     evaluate = subcommands.add_parser(

@@ -15,6 +15,7 @@ from rag.errors import EvalSetError, RagError
 from rag.evaluate.items import EVAL_SETS
 from rag.models import gguf as models
 from rag.records import Answer, IndexReport, Passage
+from rag.search.retrieve import sources_named
 
 EXIT_ERROR = 1
 EXIT_PARTIAL = 2
@@ -54,7 +55,7 @@ def _print_report(report: IndexReport) -> None:
 
 
 def run_retrieve(assistant: Assistant, args: argparse.Namespace) -> int:
-    retrieval = assistant.search(args.question, args.k)
+    retrieval = assistant.search(args.question, args.k, _within(assistant, args))
     if args.json:
         print(
             json.dumps(
@@ -79,22 +80,35 @@ def _print_passage(rank: int, passage: Passage) -> None:
     print()
 
 
+def _within(assistant: Assistant, args: argparse.Namespace) -> list[str] | None:
+    """The documents ``--document`` names, checked once (an unknown one is an
+    error before any question is asked), or None for all."""
+    if not args.document:
+        return None
+    sources_named(args.document, assistant.documents())
+    return list(args.document)
+
+
 def run_ask(assistant: Assistant, args: argparse.Namespace) -> int:
+    within = _within(assistant, args)
     if args.question == "-":
-        return _ask_batch(assistant, args.json)
+        return _ask_batch(assistant, args.json, within)
     if args.json:
-        print(json.dumps(assistant.ask(args.question).to_dict(), ensure_ascii=False))
+        answer = assistant.ask(args.question, within=within)
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        _print_answer(_streamed(assistant, args.question, []))
+        _print_answer(_streamed(assistant, args.question, [], within))
     return 0
 
 
-def _streamed(assistant: Assistant, question: str, history: list[Message]) -> Answer:
+def _streamed(
+    assistant: Assistant, question: str, history: list[Message], within: list[str] | None
+) -> Answer:
     """The answer, its generated text shown dimmed on a terminal as it comes
     (before verification); the verified answer is printed after it."""
     live = sys.stderr.isatty()
     answer = None
-    for event in assistant.ask_stream(question, history):
+    for event in assistant.ask_stream(question, history, within=within):
         if isinstance(event, Answer):
             answer = event
         elif live:
@@ -105,14 +119,14 @@ def _streamed(assistant: Assistant, question: str, history: list[Message]) -> An
     return answer
 
 
-def _ask_batch(assistant: Assistant, as_json: bool) -> int:
+def _ask_batch(assistant: Assistant, as_json: bool, within: list[str] | None) -> int:
     """One question per stdin line, one result per stdout line; a bad line gets
     an ``error`` and the batch goes on. Models load once."""
     failed = 0
     for line in sys.stdin:
         question = line.rstrip("\n")
         try:
-            answer = assistant.ask(question)
+            answer = assistant.ask(question, within=within)
         except RagError as error:
             failed += 1
             result = {"question": question, "error": str(error)}
@@ -125,6 +139,7 @@ def _ask_batch(assistant: Assistant, as_json: bool) -> int:
 
 
 def run_chat(assistant: Assistant, args: argparse.Namespace) -> int:
+    within = _within(assistant, args)
     history: list[Message] = []
     print("Ask about the indexed documents; an empty line or Ctrl-D ends.", file=sys.stderr)
     while True:
@@ -135,7 +150,7 @@ def run_chat(assistant: Assistant, args: argparse.Namespace) -> int:
         if not question.strip():
             return 0
         try:
-            answer = _streamed(assistant, question, history)
+            answer = _streamed(assistant, question, history, within)
         except RagError as error:
             print(f"rag: error: {error}", file=sys.stderr)
             continue

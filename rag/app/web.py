@@ -81,6 +81,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 remove_button = gr.Button("Remove from the index", scale=1)
         with gr.Accordion("Settings", open=False):
             top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages (top k)")
+            within = gr.Dropdown(
+                choices=_sources(assistant),
+                multiselect=True,
+                label="Search only these documents (none chosen: all)",
+                elem_id="rag-within",
+            )
             mode = gr.Radio(
                 assistant.modes,
                 value=settings.mode if settings.mode in assistant.modes else "extractive",
@@ -91,11 +97,17 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             )
 
         def respond(
-            text: str, history: Chat, k: float, answer_mode: str, known: dict[int, Any]
+            text: str,
+            history: Chat,
+            k: float,
+            answer_mode: str,
+            documents: list[str] | None,
+            known: dict[int, Any],
         ) -> Iterator[tuple[Chat, str, str, dict[int, Any]]]:
-            yield from _respond(assistant, text, history, (int(k), answer_mode), known)
+            choice = (int(k), answer_mode, documents or None)
+            yield from _respond(assistant, text, history, choice, known)
 
-        inputs = [question, chat, top_k, mode, answers]
+        inputs = [question, chat, top_k, mode, within, answers]
         outputs = [chat, question, sources, answers]
         question.submit(respond, inputs, outputs, api_visibility="private")
         ask_button.click(respond, inputs, outputs, api_visibility="private")
@@ -114,28 +126,35 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         def upload(
             paths: list[str] | None,
             progress: gr.Progress = gr.Progress(),  # noqa: B008 (how Gradio injects it)
-        ) -> tuple[str, str, Any]:
+        ) -> tuple[str, str, Any, Any]:
             status = _index_uploads(assistant, paths or [], progress)
-            return status, _listing(assistant), gr.update(choices=_sources(assistant))
+            choices = gr.update(choices=_sources(assistant))
+            return status, _listing(assistant), choices, choices
 
-        uploads.upload(upload, uploads, [upload_status, listing, to_remove], api_name="upload")
+        changed = [upload_status, listing, to_remove, within]
+        uploads.upload(upload, uploads, changed, api_name="upload")
 
-        def remove(source: str | None) -> tuple[str, str, Any]:
+        def remove(source: str | None) -> tuple[str, str, Any, Any]:
             if not source:
-                return "Choose a document first.", _listing(assistant), gr.update()
+                return "Choose a document first.", _listing(assistant), gr.update(), gr.update()
             removed = assistant.remove(source)
             message = f"Removed {Path(source).name} ({removed} chunks)."
-            return message, _listing(assistant), gr.update(choices=_sources(assistant), value=None)
+            choices = _sources(assistant)
+            shown = gr.update(choices=choices, value=None)
+            return message, _listing(assistant), shown, gr.update(choices=choices, value=[])
 
-        remove_button.click(
-            remove, to_remove, [upload_status, listing, to_remove], api_name="remove"
-        )
+        remove_button.click(remove, to_remove, changed, api_name="remove")
 
-        def ask(question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
-            """Answer a question (after the chat history) with cited evidence:
-            the same JSON object as `rag ask --json`."""
+        def ask(
+            question: str,
+            history: list[dict[str, str]] | None = None,
+            documents: list[str] | None = None,
+        ) -> dict[str, Any]:
+            """Answer a question (after the chat history) with cited evidence,
+            from the named documents only when given: the same JSON object as
+            `rag ask --json`."""
             try:
-                return assistant.ask(question, history or []).to_dict()
+                return assistant.ask(question, history or [], within=documents or None).to_dict()
             except RagError as error:
                 raise gr.Error(str(error)) from error
 
@@ -144,17 +163,22 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
 
 def _respond(
-    assistant: Assistant, text: str, history: Chat, choice: tuple[int, str], known: dict[int, Any]
+    assistant: Assistant,
+    text: str,
+    history: Chat,
+    choice: tuple[int, str, list[str] | None],
+    known: dict[int, Any],
 ) -> Iterator[tuple[Chat, str, str, dict[int, Any]]]:
     """Stream the answer into the chat, then show its sources. Generated text
-    shows as it comes, dimmed; the verified answer then replaces it."""
-    k, mode = choice
+    shows as it comes, dimmed; the verified answer then replaces it.
+    ``choice``: passages, answer mode, and the documents to search (None: all)."""
+    k, mode, within = choice
     past = _conversation(history, known)
     # The chat renders Markdown and HTML: the asker's words are shown as text.
     history = [*history, {"role": "user", "content": html.escape(text, quote=False)}]
     try:
         partial = ""
-        for event in assistant.ask_stream(text, past, k, mode):
+        for event in assistant.ask_stream(text, past, k, mode, within):
             if isinstance(event, Answer):
                 known = {**known, len(history): event.to_dict()}
                 reply = {"role": "assistant", "content": answer_html(event)}

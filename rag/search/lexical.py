@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 import bm25s
+import numpy as np
 
 from rag.records import Chunk
 from rag.text.words import STOPWORDS, tokenize
@@ -72,13 +73,21 @@ class LexicalIndex:
             return None  # missing, half-written or from another version: rebuilt
         return cls(chunks, bm25)
 
-    def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
-        """Up to ``k`` chunks sharing a term with ``query``, best first."""
+    def search(
+        self, query: str, k: int, sources: frozenset[str] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Up to ``k`` chunks sharing a term with ``query``, best first; only
+        chunks of ``sources`` when it is given."""
         tokens = tokenize(query)
         if not self.chunks or not tokens:
             return []
         k = min(k, len(self.chunks))
-        positions, scores = self._bm25.retrieve([tokens], k=k, show_progress=False)
+        mask = None
+        if sources is not None:
+            mask = np.fromiter((c.source in sources for c in self.chunks), dtype=np.float32)
+        positions, scores = self._bm25.retrieve(
+            [tokens], k=k, show_progress=False, weight_mask=mask
+        )
         return [
             (self.chunks[int(i)], float(s))
             for i, s in zip(positions[0], scores[0], strict=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -13,6 +15,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from rag.errors import QuestionError
 from rag.records import Passage
 from rag.search.fuse import reciprocal_rank_fusion
 from rag.search.lexical import LexicalIndex
@@ -55,8 +58,11 @@ class HybridRetriever:
             self._lexical = lexical_index(self._store, self._settings)
         return self._lexical
 
-    def search(self, question: str, k: int | None = None) -> Retrieval:
-        """The top ``k`` (default: settings.top_k) passages for ``question``."""
+    def search(
+        self, question: str, k: int | None = None, sources: frozenset[str] | None = None
+    ) -> Retrieval:
+        """The top ``k`` (default: settings.top_k) passages for ``question``,
+        from the documents ``sources`` names when it is given (else all)."""
         settings = self._settings
         k = k or settings.top_k
         timings: dict[str, float] = {}
@@ -74,9 +80,9 @@ class HybridRetriever:
         fetch = max(settings.fetch_k, k)
         vector = self._embeddings.embed_query(question)
         lap("embed")
-        dense = self._store.search(vector, fetch)
+        dense = self._store.search(vector, fetch, sources)
         lap("dense")
-        lexical = self._lexical_index().search(question, fetch)
+        lexical = self._lexical_index().search(question, fetch, sources)
         lap("lexical")
         fused = reciprocal_rank_fusion(
             [(dense, settings.dense_weight), (lexical, settings.lexical_weight)],
@@ -96,6 +102,23 @@ class HybridRetriever:
         lap("fuse")
         timings["total"] = round(sum(timings.values()), 2)
         return Retrieval(passages, timings)
+
+
+def sources_named(names: Sequence[str], indexed: Iterable[str]) -> frozenset[str]:
+    """The indexed sources ``names`` point to, each as a source path (as
+    `rag documents` lists it, relative or absolute) or a file name; an unknown
+    name is a QuestionError."""
+    indexed = list(indexed)
+    sources: set[str] = set()
+    for name in names:
+        resolved = str(Path(name).resolve())
+        found = [s for s in indexed if s in (name, resolved) or Path(s).name == name]
+        if not found:
+            raise QuestionError(
+                f"no indexed document is named {name!r} (`rag documents` lists them)"
+            )
+        sources.update(found)
+    return frozenset(sources)
 
 
 def lexical_index(store: ChunkStore, settings: Settings) -> LexicalIndex:

@@ -235,11 +235,16 @@ class ChunkStore:
             self._collection.delete(ids=ids)
 
     @chroma_errors(writes=False)
-    def search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
-        """The ``k`` nearest chunks to ``vector`` with their cosine similarity."""
+    def search(
+        self, vector: list[float], k: int, sources: frozenset[str] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """The ``k`` nearest chunks to ``vector`` with their cosine similarity;
+        only chunks of ``sources`` when it is given."""
+        where: Any = None if sources is None else {"source": {"$in": sorted(sources)}}
         found = self._collection.query(
             query_embeddings=[vector],
             n_results=k,
+            where=where,
             include=["documents", "metadatas", "distances"],
         )
         ids, texts = found["ids"][0], (found["documents"] or [[]])[0]

@@ -132,6 +132,16 @@ def test_ask_json_contract(article_index: Path) -> None:
     assert all(set(p) == {"chunk_id", "source", "text", "score"} for p in data["passages"])
 
 
+def test_document_flag_keeps_the_search_to_named_documents(article_index: Path) -> None:
+    index = ("--index-dir", str(article_index))
+    kept = run_rag("retrieve", "--json", "--document", ARTICLE.name, "Who chairs the CSTO?", *index)
+    assert kept.returncode == 0, kept.stderr
+    assert {Path(p["source"]).name for p in json.loads(kept.stdout)["passages"]} == {ARTICLE.name}
+    unknown = run_rag("ask", "-", "--json", "--document", "nope.txt", *index, stdin="x\ny\n")
+    assert_one_line_error(unknown, "no indexed document is named 'nope.txt'")
+    assert unknown.stdout == ""  # refused before the first question
+
+
 def test_ask_prints_the_answer_then_its_sources(article_index: Path) -> None:
     result = run_rag(
         "ask", "Qui assure la présidence de l’OTSC ?", "--index-dir", str(article_index)

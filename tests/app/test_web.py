@@ -57,17 +57,27 @@ def test_an_uploaded_file_is_indexed_answers_and_can_be_removed(
         "Its keeper, Jeanne Morel, has lived there for thirty years.\n",
         encoding="utf-8",
     )
-    status, listing, _ = client.predict([handle_file(str(notice))], api_name="/upload")
+    status, listing, _, _ = client.predict([handle_file(str(notice))], api_name="/upload")
     assert "**lighthouse.md**: indexed" in status
     assert "lighthouse.md" in listing
     answer = client.predict(question="Who is the keeper of the lighthouse?", api_name="/ask")
     assert answer["answer"].startswith("Jeanne Morel")
-    again, _, _ = client.predict([handle_file(str(notice))], api_name="/upload")
+    again, _, _, _ = client.predict([handle_file(str(notice))], api_name="/upload")
     assert "**lighthouse.md**: unchanged" in again
     [uploaded] = [
         s for s in Assistant.from_settings(index_dir=web_index).documents() if "light" in s
     ]
-    removed, listing, _ = client.predict(uploaded, api_name="/remove")
+    kept = client.predict(
+        question="Who is the keeper of the lighthouse?", documents=[uploaded], api_name="/ask"
+    )
+    assert {Path(c["source"]).name for c in kept["citations"]} == {"lighthouse.md"}
+    elsewhere = client.predict(
+        question="Who is the keeper of the lighthouse?",
+        documents=["kazakhstan-otsc-2022-01-06.fr.txt"],
+        api_name="/ask",
+    )
+    assert elsewhere["abstained"]
+    removed, listing, _, _ = client.predict(uploaded, api_name="/remove")
     assert removed.startswith("Removed lighthouse.md") and "lighthouse.md" not in listing
     gone = client.predict(question="Who is the keeper of the lighthouse?", api_name="/ask")
     assert gone["abstained"]

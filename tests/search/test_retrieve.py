@@ -101,3 +101,29 @@ def test_default_path_imports_neither_torch_nor_sentence_transformers(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_question_can_be_kept_to_some_documents(article_index_copy: Path, tmp_path: Path) -> None:
+    lighthouse = tmp_path / "lighthouse.txt"
+    lighthouse.write_text(
+        "The Cap Rouge lighthouse was repainted in 2021. Its keeper, Jeanne Morel, has "
+        "lived there for thirty years.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant.from_settings(index_dir=article_index_copy)
+    assistant.index([lighthouse])
+    question = "Who chairs the CSTO?"
+    assert {Path(p.chunk.source).name for p in assistant.retrieve(question, k=20)} == {
+        "kazakhstan-otsc-2022-01-06.fr.txt",
+        "lighthouse.txt",
+    }
+    kept = assistant.retrieve(question, within=["kazakhstan-otsc-2022-01-06.fr.txt"])
+    assert kept and all("kazakhstan" in p.chunk.source for p in kept)
+    by_path = assistant.retrieve(question, within=[str(lighthouse)])
+    assert [Path(p.chunk.source).name for p in by_path] == ["lighthouse.txt"]
+    assert assistant.ask(question, within=["lighthouse.txt"]).abstained
+    assert assistant.ask(
+        question, within=["lighthouse.txt", "kazakhstan-otsc-2022-01-06.fr.txt"]
+    ).answer.startswith("Armenia")
+    with pytest.raises(QuestionError, match=r"no indexed document is named 'nope\.txt'"):
+        assistant.retrieve(question, within=["nope.txt"])
