@@ -242,7 +242,7 @@ def test_upload_gives_one_status_line_per_file_and_keeps_what_was_indexed(
     uploads = [c for c in CASES if c.uploadable]
     before = Assistant.from_settings(index_dir=served_index).documents()
     client = Client(served_url, verbose=False)
-    status, listing, _ = client.predict(
+    status, listing, _, _ = client.predict(
         [handle_file(str(bad_folder / c.name)) for c in uploads], api_name="/upload"
     )
     lines = [STATUS.match(line) for line in status.splitlines()]
