@@ -1,0 +1,88 @@
+"""Retrieval levers at scale: how often the asked document's evidence is in
+the top 5 among a generated haystack, for a few fusion settings, and what
+takes its slots when the default loses it.
+
+    python -m bench.levers [--size 10000] [--split dev]
+
+The haystack is `rag bench`'s (rag.bench.corpus: filler, wire copies, the
+eval documents planted with their follow-ups); the questions are the
+hand-written answerable items of one split (dev, to choose by; the others
+in aggregate only). "lost" counts the items whose evidence the documents
+alone put in the top 5 and the haystack does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from rag import Assistant
+from rag.bench.corpus import build_corpus
+from rag.bench.run import parse_sizes
+from rag.evaluate.items import EVAL_DOCS, EVAL_SETS, SPLITS, EvalItem, load_eval_set
+from rag.evaluate.judge import evidence_rank
+
+LEVERS: list[dict[str, Any]] = [
+    {},
+    {"lexical_weight": 0.5},
+    {"lexical_weight": 1.5},
+    {"lexical_weight": 2.0},
+    {"fetch_k": 50},
+    {"rrf_k": 20},
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=lambda s: parse_sizes(s)[0], default=10_000)
+    parser.add_argument("--split", choices=SPLITS[:2], default="dev")
+    args = parser.parse_args()
+    needles = sorted(EVAL_DOCS.glob("*.txt"))
+    items = [i for i in load_eval_set(EVAL_SETS[0]) if i.answerable and i.split == args.split]
+    with tempfile.TemporaryDirectory(prefix="rag-levers-") as work:
+        corpus = build_corpus(Path(work) / "corpus", args.size, needles)
+        alone = Assistant.from_settings(index_dir=Path(work) / "alone")
+        alone.index(needles)
+        haystack = Assistant.from_settings(index_dir=Path(work) / "haystack")
+        haystack.index([corpus.root])
+        print(f"{args.size:,} passages, {len(items)} {args.split} questions")
+        print("| settings | hit@5 |\n|---|---|")
+        for overrides in LEVERS:
+            assistant = Assistant.from_settings(index_dir=Path(work) / "haystack", **overrides)
+            hits = sum(_hit(assistant, item) for item in items)
+            print(f"| {overrides or 'default'} | {hits / len(items):.3f} |")
+        print(_lost(alone, haystack, items))
+
+
+def _hit(assistant: Assistant, item: EvalItem) -> bool:
+    return evidence_rank(item, assistant.retrieve(item.question)) is not None
+
+
+def _lost(alone: Assistant, haystack: Assistant, items: list[EvalItem]) -> str:
+    """What fills the top 5 of the items the haystack loses."""
+    slots: Counter[str] = Counter()
+    lost = 0
+    for item in items:
+        if not _hit(alone, item) or _hit(haystack, item):
+            continue
+        lost += 1
+        stem = item.document.split(".")[0]
+        for passage in haystack.retrieve(item.question):
+            name = Path(passage.chunk.source).name
+            if name == item.document:
+                slots["another chunk of the asked document"] += 1
+            elif name.startswith(f"{stem}-update"):
+                slots["the asked document's follow-up"] += 1
+            elif name[:1].isdigit():
+                slots["filler (wire copies included)"] += 1
+            else:
+                slots["another planted document or its follow-up"] += 1
+    found = ", ".join(f"{kind} {n}" for kind, n in slots.most_common())
+    return f"\nlost: {lost} items; their top-5 slots hold: {found or 'nothing'}"
+
+
+if __name__ == "__main__":
+    main()
