@@ -66,11 +66,12 @@ def _lost(alone: Assistant, haystack: Assistant, items: list[EvalItem]) -> str:
     slots: Counter[str] = Counter()
     lost = 0
     for item in items:
-        if not _hit(alone, item) or _hit(haystack, item):
+        top = haystack.retrieve(item.question)
+        if not _hit(alone, item) or evidence_rank(item, top) is not None:
             continue
         lost += 1
         stem = item.document.split(".")[0]
-        for passage in haystack.retrieve(item.question):
+        for passage in top:
             name = Path(passage.chunk.source).name
             if name == item.document:
                 slots["another chunk of the asked document"] += 1

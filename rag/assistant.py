@@ -34,7 +34,6 @@ from rag.search.retrieve import (
     PassageRetriever,
     Retrieval,
     lexical_index,
-    sources_named,
 )
 from rag.search.sentence_store import Key, SentenceStore
 from rag.search.store import ChunkStore, chroma_client
@@ -181,7 +180,7 @@ class Assistant:
         started = time.perf_counter()
         analysed = analyse(check_question(question), history)
         retriever = self._hybrid()
-        sources = self._sources(within)
+        sources = retriever.scope(within)
         retrieval = retriever.search(analysed.search_text, k, sources)
         answering = time.perf_counter()
         answerer = self.answerer(mode)
@@ -248,7 +247,8 @@ class Assistant:
         self, question: str, k: int | None = None, within: Sequence[str] | None = None
     ) -> Retrieval:
         """Ranked passages for ``question`` with per-stage timings."""
-        return self._hybrid().search(check_question(question), k, self._sources(within))
+        retriever = self._hybrid()
+        return retriever.search(check_question(question), k, retriever.scope(within))
 
     def retrieve(
         self, question: str, k: int | None = None, within: Sequence[str] | None = None
@@ -263,9 +263,6 @@ class Assistant:
     def documents(self) -> dict[str, int]:
         """Indexed sources and their chunk counts."""
         return self._open_store(self._client(create=False), create=False).sources()
-
-    def _sources(self, within: Sequence[str] | None) -> frozenset[str] | None:
-        return None if within is None else sources_named(within, self.documents())
 
     def _renew_retriever(self, store: ChunkStore) -> None:
         """A retriever over the changed ``store``, its BM25 index built now,

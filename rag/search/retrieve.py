@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +49,20 @@ class HybridRetriever:
         self._settings = settings
         self._lexical = lexical
 
+    @cached_property
+    def sources(self) -> frozenset[str]:
+        """The sources of the documents the index holds, read once from the
+        BM25 index's chunks (fixed for this retriever's life, as they are)."""
+        return frozenset(c.source for c in self._lexical_index().chunks)
+
     @property
     def documents(self) -> int:
         """How many documents the index holds."""
-        return len({c.source for c in self._lexical_index().chunks})
+        return len(self.sources)
+
+    def scope(self, within: Sequence[str] | None) -> frozenset[str] | None:
+        """The sources ``within`` names (see sources_named), or None for all."""
+        return None if within is None else sources_named(within, self.sources)
 
     def _lexical_index(self) -> LexicalIndex:
         if self._lexical is None:
