@@ -136,9 +136,7 @@ class NewsWriter:
         """(language, text): a headline line, then paragraphs of sentences."""
         language = "fr" if self._random.random() < FRENCH_SHARE else "en"
         sentences = [self.sentence(language) for _ in range(self._random.randint(15, 40))]
-        paragraphs = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
-        headline = self.sentence(language).rstrip(".")
-        return language, "\n".join([headline, *paragraphs]) + "\n"
+        return language, self._story(language, sentences)
 
     def wire_copy(self, language: str, text: str) -> str:
         """The same story as an agency sends it again: another headline, one
@@ -149,6 +147,10 @@ class NewsWriter:
             sentences.pop(self._random.randrange(len(sentences)))
             i = self._random.randrange(len(sentences) - 1)
             sentences[i], sentences[i + 1] = sentences[i + 1], sentences[i]
+        return self._story(language, sentences)
+
+    def _story(self, language: str, sentences: list[str]) -> str:
+        """A new headline, then ``sentences`` in paragraphs of three."""
         headline = self.sentence(language).rstrip(".")
         paragraphs = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
         return "\n".join([headline, *paragraphs]) + "\n"
