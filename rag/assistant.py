@@ -28,7 +28,7 @@ from rag.generate.verify import ClaimVerifier
 from rag.ingest.index import index_lock, index_paths, remove_source
 from rag.models.e5 import load_sentence_scorer
 from rag.models.embed import load_embeddings, model_id
-from rag.records import Answer, IndexReport, Passage
+from rag.records import Answer, IndexReport, Passage, Scope
 from rag.search.retrieve import (
     HybridRetriever,
     PassageRetriever,
@@ -158,12 +158,12 @@ class Assistant:
         history: Sequence[Message] | None = None,
         k: int | None = None,
         mode: str | None = None,
-        within: Sequence[str] | None = None,
+        within: Scope | Sequence[str] | None = None,
     ) -> Answer:
         """Answer ``question`` (after the chat ``history``) with cited evidence
-        from the top ``k`` passages, or abstain when the documents do not say.
-        ``mode`` overrides the settings' answer mode for this question;
-        ``within`` names the documents to search (paths or file names)."""
+        from the top ``k`` passages, or abstain when the documents do not say;
+        ``mode`` overrides the settings' answer mode, ``within`` (a Scope or
+        document names) keeps to some documents."""
         *_, final = self.ask_stream(question, history, k, mode, within)
         assert isinstance(final, Answer)
         return final
@@ -174,7 +174,7 @@ class Assistant:
         history: Sequence[Message] | None = None,
         k: int | None = None,
         mode: str | None = None,
-        within: Sequence[str] | None = None,
+        within: Scope | Sequence[str] | None = None,
     ) -> Iterator[str | Answer]:
         """Text pieces as the answerer produces them, then the final Answer."""
         started = time.perf_counter()
@@ -244,14 +244,14 @@ class Assistant:
         return removed
 
     def search(
-        self, question: str, k: int | None = None, within: Sequence[str] | None = None
+        self, question: str, k: int | None = None, within: Scope | Sequence[str] | None = None
     ) -> Retrieval:
         """Ranked passages for ``question`` with per-stage timings."""
         retriever = self._hybrid()
         return retriever.search(check_question(question), k, retriever.scope(within))
 
     def retrieve(
-        self, question: str, k: int | None = None, within: Sequence[str] | None = None
+        self, question: str, k: int | None = None, within: Scope | Sequence[str] | None = None
     ) -> list[Passage]:
         """The top ``k`` passages for ``question`` (of the ``within`` documents), best first."""
         return self.search(question, k, within).passages
@@ -263,6 +263,10 @@ class Assistant:
     def documents(self) -> dict[str, int]:
         """Indexed sources and their chunk counts."""
         return self._open_store(self._client(create=False), create=False).sources()
+
+    def document_dates(self) -> dict[str, str]:
+        """Indexed sources and their publication dates ("" when unknown)."""
+        return self._hybrid().dates
 
     def _renew_retriever(self, store: ChunkStore) -> None:
         """A retriever over the changed ``store``, its BM25 index built now,

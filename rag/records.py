@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
 @dataclass(frozen=True)
 class Document:
-    """A loaded file: its cleaned text is what chunk offsets point into."""
+    """A loaded file: its cleaned text is what chunk offsets point into.
+    ``date``: when it was published (ISO), "" when nothing says."""
 
     source: str
     title: str
     language: str
     text: str
     sha256: str
+    date: str = ""
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Chunk:
     start: int
     end: int
     text: str
+    date: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,6 +56,32 @@ class Passage:
             lexical_score=self.lexical_score,
         )
         return data
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The documents a question searches: those ``documents`` names (paths or
+    file names; every one when empty) published from ``since`` to ``until``
+    (ISO dates, both included; open-ended when ""). With a date bound, a
+    document whose date is unknown is left out."""
+
+    documents: tuple[str, ...] = ()
+    since: str = ""
+    until: str = ""
+
+    @classmethod
+    def of(cls, within: Scope | Sequence[str] | None) -> Scope:
+        """``within`` as a Scope: a list of names keeps to those documents."""
+        if isinstance(within, Scope):
+            return within
+        return cls(documents=tuple(within or ()))
+
+    @property
+    def everything(self) -> bool:
+        return not (self.documents or self.since or self.until)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"documents": list(self.documents), "since": self.since, "until": self.until}
 
 
 @dataclass(frozen=True)
@@ -101,7 +131,8 @@ class IndexReport:
 class Citation:
     """What an [n] marker points to: a passage and the exact words quoted from it.
 
-    ``start``/``end`` locate ``quote`` in the source document's loaded text.
+    ``start``/``end`` locate ``quote`` in the source document's loaded text;
+    ``date`` is the document's publication date ("" when unknown).
     """
 
     n: int
@@ -111,6 +142,7 @@ class Citation:
     quote: str
     start: int
     end: int
+    date: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

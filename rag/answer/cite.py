@@ -18,7 +18,7 @@ def cite(n: int, passage: Passage, start: int, end: int) -> Citation:
     if not (chunk.start <= start < end <= chunk.end):
         raise ValueError(f"quote {start}:{end} lies outside passage {chunk.id}")
     quote = chunk.text[start - chunk.start : end - chunk.start]
-    return Citation(n, chunk.id, chunk.source, chunk.text, quote, start, end)
+    return Citation(n, chunk.id, chunk.source, chunk.text, quote, start, end, chunk.date)
 
 
 def keep_cited(text: str, citations: list[Citation]) -> str:

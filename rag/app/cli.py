@@ -49,12 +49,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _document_flag(command: argparse.ArgumentParser) -> None:
+def _scope_flags(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--document",
         action="append",
         metavar="NAME",
         help="search only this indexed document (its path or file name; repeatable)",
+    )
+    command.add_argument(
+        "--since",
+        default="",
+        metavar="YYYY-MM-DD",
+        help="search only documents published then or later",
+    )
+    command.add_argument(
+        "--until",
+        default="",
+        metavar="YYYY-MM-DD",
+        help="search only documents published then or earlier",
     )
 
 
@@ -91,17 +103,17 @@ def _parser() -> argparse.ArgumentParser:
     retrieve.add_argument("question")
     retrieve.add_argument("-k", type=int, default=None, help="passages to return")
     retrieve.add_argument("--json", action="store_true", help="print JSON")
-    _document_flag(retrieve)
+    _scope_flags(retrieve)
     retrieve.set_defaults(run=commands.run_retrieve)
 
     ask = subcommands.add_parser("ask", help="answer a question with cited evidence", **common)
     ask.add_argument("question", help='the question, or "-" to read one per line from stdin')
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    _document_flag(ask)
+    _scope_flags(ask)
     ask.set_defaults(run=commands.run_ask)
 
     chat = subcommands.add_parser("chat", help="a conversation in the terminal", **common)
-    _document_flag(chat)
+    _scope_flags(chat)
     chat.set_defaults(run=commands.run_chat)
 
     evaluate = subcommands.add_parser(

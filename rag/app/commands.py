@@ -14,8 +14,8 @@ from rag.assistant import Assistant
 from rag.errors import EvalSetError, RagError
 from rag.evaluate.items import EVAL_SETS
 from rag.models import gguf as models
-from rag.records import Answer, IndexReport, Passage
-from rag.search.retrieve import sources_named
+from rag.records import Answer, IndexReport, Passage, Scope
+from rag.search.scope import sources_in_scope
 
 EXIT_ERROR = 1
 EXIT_PARTIAL = 2
@@ -80,13 +80,15 @@ def _print_passage(rank: int, passage: Passage) -> None:
     print()
 
 
-def _within(assistant: Assistant, args: argparse.Namespace) -> list[str] | None:
-    """The documents ``--document`` names, checked once (an unknown one is an
-    error before any question is asked), or None for all."""
-    if not args.document:
+def _within(assistant: Assistant, args: argparse.Namespace) -> Scope | None:
+    """The documents ``--document``, ``--since`` and ``--until`` keep to,
+    checked once (an unknown name or a bad date is an error before any
+    question is asked), or None for all."""
+    scope = Scope(tuple(args.document or ()), args.since, args.until)
+    if scope.everything:
         return None
-    sources_named(args.document, assistant.documents())
-    return list(args.document)
+    sources_in_scope(scope, assistant.document_dates())
+    return scope
 
 
 def run_ask(assistant: Assistant, args: argparse.Namespace) -> int:
@@ -102,7 +104,7 @@ def run_ask(assistant: Assistant, args: argparse.Namespace) -> int:
 
 
 def _streamed(
-    assistant: Assistant, question: str, history: list[Message], within: list[str] | None
+    assistant: Assistant, question: str, history: list[Message], within: Scope | None
 ) -> Answer:
     """The answer, its generated text shown dimmed on a terminal as it comes
     (before verification); the verified answer is printed after it."""
@@ -119,7 +121,7 @@ def _streamed(
     return answer
 
 
-def _ask_batch(assistant: Assistant, as_json: bool, within: list[str] | None) -> int:
+def _ask_batch(assistant: Assistant, as_json: bool, within: Scope | None) -> int:
     """One question per stdin line, one result per stdout line; a bad line gets
     an ``error`` and the batch goes on. Models load once."""
     failed = 0
@@ -255,8 +257,9 @@ def run_documents(assistant: Assistant, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(documents, ensure_ascii=False))
     else:
+        dates = assistant.document_dates()
         for source, count in sorted(documents.items()):
-            print(f"{count:6d}  {_display(source)}")
+            print(f"{count:6d}  {dates.get(source) or '':10}  {_display(source)}")
     return 0
 
 

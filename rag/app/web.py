@@ -11,7 +11,6 @@ import contextlib
 import html
 import json
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,11 +19,12 @@ from typing import Any
 import gradio as gr
 
 from rag.answer.question import Message
+from rag.app.web_documents import documents_table, index_uploads, indexed_sources
 from rag.app.web_view import CSS, SCRIPT, answer_html, draft_html, sources_html
 from rag.assistant import Assistant
 from rag.errors import RagError
 from rag.ingest.load import SUPPORTED_SUFFIXES
-from rag.records import Answer
+from rag.records import Answer, Scope
 from rag.settings import Settings
 
 EXAMPLES = [
@@ -73,20 +73,27 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 elem_id="rag-upload",
             )
             upload_status = gr.Markdown(elem_id="rag-upload-status")
-            listing = gr.Markdown(_listing(assistant), elem_id="rag-documents")
+            listing = gr.Markdown(documents_table(assistant), elem_id="rag-documents")
             with gr.Row():
                 to_remove = gr.Dropdown(
-                    choices=_sources(assistant), label="Indexed document", scale=3
+                    choices=indexed_sources(assistant), label="Indexed document", scale=3
                 )
                 remove_button = gr.Button("Remove from the index", scale=1)
-        with gr.Accordion("Settings", open=False):
+        with gr.Accordion("Settings", open=False, elem_id="rag-settings"):
             top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages (top k)")
             within = gr.Dropdown(
-                choices=_sources(assistant),
+                choices=indexed_sources(assistant),
                 multiselect=True,
                 label="Search only these documents (none chosen: all)",
                 elem_id="rag-within",
             )
+            with gr.Row():
+                since = gr.DateTime(
+                    include_time=False, type="string", label="Published from", elem_id="rag-since"
+                )
+                until = gr.DateTime(
+                    include_time=False, type="string", label="Published until", elem_id="rag-until"
+                )
             mode = gr.Radio(
                 assistant.modes,
                 value=settings.mode if settings.mode in assistant.modes else "extractive",
@@ -102,12 +109,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             k: float,
             answer_mode: str,
             documents: list[str] | None,
+            first_day: str | None,
+            last_day: str | None,
             known: dict[int, Any],
         ) -> Iterator[tuple[Chat, str, str, dict[int, Any]]]:
-            choice = (int(k), answer_mode, documents or None)
+            scope = Scope(tuple(documents or ()), first_day or "", last_day or "")
+            choice = (int(k), answer_mode, scope)
             yield from _respond(assistant, text, history, choice, known)
 
-        inputs = [question, chat, top_k, mode, within, answers]
+        inputs = [question, chat, top_k, mode, within, since, until, answers]
         outputs = [chat, question, sources, answers]
         question.submit(respond, inputs, outputs, api_visibility="private")
         ask_button.click(respond, inputs, outputs, api_visibility="private")
@@ -127,21 +137,26 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             paths: list[str] | None,
             progress: gr.Progress = gr.Progress(),  # noqa: B008 (how Gradio injects it)
         ) -> tuple[str, str, Any, Any]:
-            status = _index_uploads(assistant, paths or [], progress)
-            choices = gr.update(choices=_sources(assistant))
-            return status, _listing(assistant), choices, choices
+            status = index_uploads(assistant, paths or [], progress)
+            choices = gr.update(choices=indexed_sources(assistant))
+            return status, documents_table(assistant), choices, choices
 
         changed = [upload_status, listing, to_remove, within]
         uploads.upload(upload, uploads, changed, api_name="upload")
 
         def remove(source: str | None) -> tuple[str, str, Any, Any]:
             if not source:
-                return "Choose a document first.", _listing(assistant), gr.update(), gr.update()
+                return (
+                    "Choose a document first.",
+                    documents_table(assistant),
+                    gr.update(),
+                    gr.update(),
+                )
             removed = assistant.remove(source)
             message = f"Removed {Path(source).name} ({removed} chunks)."
-            choices = _sources(assistant)
+            choices = indexed_sources(assistant)
             shown = gr.update(choices=choices, value=None)
-            return message, _listing(assistant), shown, gr.update(choices=choices, value=[])
+            return message, documents_table(assistant), shown, gr.update(choices=choices, value=[])
 
         remove_button.click(remove, to_remove, changed, api_name="remove")
 
@@ -149,12 +164,16 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             question: str,
             history: list[dict[str, str]] | None = None,
             documents: list[str] | None = None,
+            since: str = "",
+            until: str = "",
         ) -> dict[str, Any]:
             """Answer a question (after the chat history) with cited evidence,
-            from the named documents only when given: the same JSON object as
+            from the named documents and those published from ``since`` to
+            ``until`` (YYYY-MM-DD) only when given: the same JSON object as
             `rag ask --json`."""
+            scope = Scope(tuple(documents or ()), since or "", until or "")
             try:
-                return assistant.ask(question, history or [], within=documents or None).to_dict()
+                return assistant.ask(question, history or [], within=scope).to_dict()
             except RagError as error:
                 raise gr.Error(str(error)) from error
 
@@ -166,12 +185,12 @@ def _respond(
     assistant: Assistant,
     text: str,
     history: Chat,
-    choice: tuple[int, str, list[str] | None],
+    choice: tuple[int, str, Scope],
     known: dict[int, Any],
 ) -> Iterator[tuple[Chat, str, str, dict[int, Any]]]:
     """Stream the answer into the chat, then show its sources. Generated text
     shows as it comes, dimmed; the verified answer then replaces it.
-    ``choice``: passages, answer mode, and the documents to search (None: all)."""
+    ``choice``: passages, answer mode, and the documents to search."""
     k, mode, within = choice
     past = _conversation(history, known)
     # The chat renders Markdown and HTML: the asker's words are shown as text.
@@ -226,47 +245,6 @@ def _record_feedback(path: Path, data: gr.LikeData, known: dict[Any, Any]) -> No
     }
     with path.open("a", encoding="utf-8") as feedback:
         feedback.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-def _index_uploads(assistant: Assistant, paths: list[str], progress: gr.Progress) -> str:
-    """Copy each upload into the upload folder (it stays indexed, so it stays)
-    and index it; one line per file."""
-    folder = assistant.settings.upload_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = []
-    for path in progress.tqdm(paths, desc="Indexing"):
-        target = folder / Path(path).name
-        shutil.copyfile(path, target)
-        try:
-            [file] = assistant.index([target]).files
-        except RagError as error:
-            lines.append(f"- **{target.name}**: not indexed, {error}")
-            continue
-        if file.status == "indexed":
-            lines.append(f"- **{target.name}**: indexed (+{file.chunks_added} chunks)")
-        elif file.status == "skipped":
-            lines.append(f"- **{target.name}**: skipped, {file.reason}")
-        else:
-            lines.append(f"- **{target.name}**: {file.status}")
-    return "\n".join(lines) or "No file received."
-
-
-def _sources(assistant: Assistant) -> list[str]:
-    try:
-        return sorted(assistant.documents())
-    except RagError:
-        return []
-
-
-def _listing(assistant: Assistant) -> str:
-    try:
-        documents = assistant.documents()
-    except RagError as error:
-        return f"⚠️ {error}"
-    if not documents:
-        return "No document indexed yet."
-    rows = [f"| {Path(s).name} | {n} |" for s, n in sorted(documents.items())]
-    return "| document | chunks |\n|---|---|\n" + "\n".join(rows)
 
 
 def serve(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks:

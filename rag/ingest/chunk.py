@@ -42,6 +42,7 @@ def chunk_document(document: Document, chunk_size: int, chunk_overlap: int) -> l
                 start=start,
                 end=end,
                 text=body,
+                date=document.date,
             )
         )
     return chunks

@@ -31,7 +31,7 @@ from rag.search.store import ChunkStore, Metadata, chunk_metadata
 from rag.settings import Settings
 
 # Bump when loading, cleaning or chunking changes what a file turns into.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: documents carry their publication date
 # An embedded index takes some 8 KB of disk per chunk (measured), and Chroma
 # keeps its write log until it is applied: a write that fills the disk leaves
 # an index that cannot even be read until space is freed, so it is refused

@@ -11,9 +11,11 @@ import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from rag.errors import LoadError, PathNotFoundError
 from rag.ingest.clean import clean_text
+from rag.ingest.dates import publication_date
 from rag.records import Document
 from rag.text.language import detect_language
 
@@ -106,21 +108,22 @@ def load_document(path: Path) -> Document:
     if not data.strip():
         raise LoadError("empty file")
     if suffix in HTML_SUFFIXES:
-        title, raw_text = _read_html(data)
+        title, raw_text, dated = _read_html(data)
     elif suffix in PDF_SUFFIXES:
-        title, raw_text = _read_pdf(path)
+        title, raw_text, dated = _read_pdf(path)
     else:
-        raw_text = _decode_text(data)
-        title = ""
+        raw_text, title, dated = _decode_text(data), "", None
     text = clean_text(raw_text)
     if not text:
         raise LoadError("no text after cleaning")
+    language = detect_language(text)
     return Document(
         source=str(path.resolve()),
         title=title or _first_line(text) or path.name,
-        language=detect_language(text),
+        language=language,
         text=text,
         sha256=hashlib.sha256(data).hexdigest(),
+        date=publication_date(path.name, text, language, dated),
     )
 
 
@@ -136,7 +139,8 @@ def _decode_text(data: bytes) -> str:
         raise LoadError(f"not UTF-8 text (byte {error.start}); convert it to UTF-8") from error
 
 
-def _read_html(data: bytes) -> tuple[str, str]:
+def _read_html(data: bytes) -> tuple[str, str, str | None]:
+    """Title, main text and publication date of an HTML page."""
     import trafilatura  # imported here: only HTML needs it
 
     extracted = trafilatura.bare_extraction(
@@ -145,10 +149,11 @@ def _read_html(data: bytes) -> tuple[str, str]:
     text = getattr(extracted, "text", None) or ""
     if not text.strip():
         raise LoadError("no main text found in the HTML")
-    return getattr(extracted, "title", None) or "", text
+    return getattr(extracted, "title", None) or "", text, getattr(extracted, "date", None)
 
 
-def _read_pdf(path: Path) -> tuple[str, str]:
+def _read_pdf(path: Path) -> tuple[str, str, str | None]:
+    """Title, text and creation date of a PDF."""
     from pypdf import PdfReader  # imported here: only PDF needs it
     from pypdf.errors import PyPdfError
 
@@ -159,12 +164,22 @@ def _read_pdf(path: Path) -> tuple[str, str]:
         reader = PdfReader(path)
         pages = [page.extract_text() or "" for page in reader.pages]
         title = (reader.metadata.title if reader.metadata else None) or ""
+        created = _creation_date(reader)
     except (PyPdfError, ValueError, OSError) as error:
         raise LoadError(f"unreadable PDF: {error}") from error
     text = "\n\n".join(pages)
     if not text.strip():
         raise LoadError("PDF has no text layer (scanned?)")
-    return title, text
+    return title, text, created
+
+
+def _creation_date(reader: Any) -> str | None:
+    """The PDF's creation date, ISO; None when absent or malformed."""
+    try:
+        created = reader.metadata.creation_date if reader.metadata else None
+    except ValueError:
+        return None
+    return created.date().isoformat() if created else None
 
 
 def _first_line(text: str) -> str:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -16,10 +15,10 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from rag.errors import QuestionError
-from rag.records import Passage
+from rag.records import Passage, Scope
 from rag.search.fuse import reciprocal_rank_fusion
 from rag.search.lexical import LexicalIndex
+from rag.search.scope import sources_in_scope
 from rag.search.store import ChunkStore
 from rag.settings import Settings
 
@@ -50,19 +49,22 @@ class HybridRetriever:
         self._lexical = lexical
 
     @cached_property
-    def sources(self) -> frozenset[str]:
-        """The sources of the documents the index holds, read once from the
-        BM25 index's chunks (fixed for this retriever's life, as they are)."""
-        return frozenset(c.source for c in self._lexical_index().chunks)
+    def dates(self) -> dict[str, str]:
+        """Every indexed source and its publication date ("" when unknown),
+        read once from the BM25 index's chunks (fixed for this retriever's
+        life, as they are)."""
+        return {c.source: c.date for c in self._lexical_index().chunks}
 
     @property
     def documents(self) -> int:
         """How many documents the index holds."""
-        return len(self.sources)
+        return len(self.dates)
 
-    def scope(self, within: Sequence[str] | None) -> frozenset[str] | None:
-        """The sources ``within`` names (see sources_named), or None for all."""
-        return None if within is None else sources_named(within, self.sources)
+    def scope(self, within: Scope | Sequence[str] | None) -> frozenset[str] | None:
+        """The sources ``within`` takes in (see sources_in_scope; a list
+        names documents), or None for all."""
+        scope = Scope.of(within)
+        return None if scope.everything else sources_in_scope(scope, self.dates)
 
     def _lexical_index(self) -> LexicalIndex:
         if self._lexical is None:
@@ -113,23 +115,6 @@ class HybridRetriever:
         lap("fuse")
         timings["total"] = round(sum(timings.values()), 2)
         return Retrieval(passages, timings)
-
-
-def sources_named(names: Sequence[str], indexed: Iterable[str]) -> frozenset[str]:
-    """The indexed sources ``names`` point to, each as a source path (as
-    `rag documents` lists it, relative or absolute) or a file name; an unknown
-    name is a QuestionError."""
-    indexed = list(indexed)
-    sources: set[str] = set()
-    for name in names:
-        resolved = str(Path(name).resolve())
-        found = [s for s in indexed if s in (name, resolved) or Path(s).name == name]
-        if not found:
-            raise QuestionError(
-                f"no indexed document is named {name!r} (`rag documents` lists them)"
-            )
-        sources.update(found)
-    return frozenset(sources)
 
 
 def lexical_index(store: ChunkStore, settings: Settings) -> LexicalIndex:

@@ -285,4 +285,5 @@ def chunk_from_record(chunk_id: str, text: str, metadata: Metadata) -> Chunk:
         start=int(metadata.get("start", 0)),
         end=int(metadata.get("end", 0)),
         text=text,
+        date=str(metadata.get("date", "")),
     )

@@ -136,3 +136,20 @@ def test_a_reader_uploads_a_file_and_asks_about_it(page: Page, tmp_path: Path) -
     expect(page.locator("#rag-chat").get_by_text("Ines Carvalho").first).to_be_visible(
         timeout=WAIT_MS
     )
+
+
+def test_a_reader_keeps_the_question_to_a_date_range(page: Page) -> None:
+    page.locator("#rag-settings").get_by_text("Settings").first.click()
+    since = page.locator("#rag-since input").first
+    since.fill("2022-01-07")
+    since.press("Enter")
+    ask(page, "Who chairs the CSTO?")
+    expect(page.locator("#rag-chat")).to_contain_text(
+        "no indexed document is dated from 2022-01-07", timeout=WAIT_MS
+    )
+    since.fill("2022-01-06")
+    since.press("Enter")
+    ask(page, "Who chairs the CSTO?")
+    expect(page.locator("#rag-chat").get_by_text("Armenia").first).to_be_visible(
+        timeout=WAIT_MS
+    )

@@ -15,7 +15,7 @@ from ..conftest import ARTICLE, REPO, run_rag
 pytestmark = pytest.mark.slow
 
 PASSAGE_KEYS = {
-    "chunk_id", "source", "title", "language", "index", "start", "end", "text",
+    "chunk_id", "source", "title", "language", "index", "start", "end", "text", "date",
     "score", "dense_score", "lexical_score",
 }  # fmt: skip
 REPORT_KEYS = {
@@ -115,7 +115,7 @@ ANSWER_KEYS = {
     "question", "answer", "abstained", "citations", "passages", "mode", "language", "timings_ms",
     "note", "unverified",
 }  # fmt: skip
-CITATION_KEYS = {"n", "chunk_id", "source", "text", "quote", "start", "end"}
+CITATION_KEYS = {"n", "chunk_id", "source", "text", "quote", "start", "end", "date"}
 
 
 def test_ask_json_contract(article_index: Path) -> None:
@@ -132,7 +132,7 @@ def test_ask_json_contract(article_index: Path) -> None:
     assert all(set(p) == {"chunk_id", "source", "text", "score"} for p in data["passages"])
 
 
-def test_document_flag_keeps_the_search_to_named_documents(article_index: Path) -> None:
+def test_scope_flags_keep_the_search_to_named_and_dated_documents(article_index: Path) -> None:
     index = ("--index-dir", str(article_index))
     kept = run_rag("retrieve", "--json", "--document", ARTICLE.name, "Who chairs the CSTO?", *index)
     assert kept.returncode == 0, kept.stderr
@@ -140,6 +140,14 @@ def test_document_flag_keeps_the_search_to_named_documents(article_index: Path) 
     unknown = run_rag("ask", "-", "--json", "--document", "nope.txt", *index, stdin="x\ny\n")
     assert_one_line_error(unknown, "no indexed document is named 'nope.txt'")
     assert unknown.stdout == ""  # refused before the first question
+    dated = run_rag("retrieve", "--json", "--until", "2022-01-06", "Who chairs the CSTO?", *index)
+    assert dated.returncode == 0 and json.loads(dated.stdout)["passages"], dated.stderr
+    later = run_rag("ask", "-", "--since", "2022-01-07", *index, stdin="Who chairs the CSTO?\n")
+    assert_one_line_error(later, "no indexed document is dated from 2022-01-07 to today")
+    bad = run_rag("chat", "--since", "last week", *index, stdin="Who chairs the CSTO?\n")
+    assert_one_line_error(bad, "since wants a date as YYYY-MM-DD, not 'last week'")
+    listed = run_rag("documents", *index)
+    assert "2022-01-06  data/kazakhstan-otsc-2022-01-06.fr.txt" in listed.stdout, listed.stdout
 
 
 def test_ask_prints_the_answer_then_its_sources(article_index: Path) -> None:

@@ -43,6 +43,14 @@ def test_ask_endpoint_uses_the_history(client: Client) -> None:
     assert any("épreuve de force" in c["quote"] for c in answer["citations"])
 
 
+def test_ask_keeps_to_documents_published_in_a_date_range(client: Client) -> None:
+    kept = client.predict(question="Who chairs the CSTO?", until="2022-01-06", api_name="/ask")
+    assert kept["answer"].startswith("Armenia")
+    assert {c["date"] for c in kept["citations"]} == {"2022-01-06"}
+    with pytest.raises(AppError, match="no indexed document is dated from 2022-01-07"):
+        client.predict(question="Who chairs the CSTO?", since="2022-01-07", api_name="/ask")
+
+
 def test_an_empty_question_is_a_clear_error(client: Client) -> None:
     with pytest.raises(AppError, match="the question is empty"):
         client.predict(question="  ", history=[], api_name="/ask")

@@ -14,6 +14,7 @@ from rag import Assistant
 from rag.errors import IndexNotFoundError, QuestionError
 from rag.evaluate.items import load_eval_set
 from rag.evaluate.judge import evidence_rank
+from rag.records import Scope
 
 from ..conftest import REPO
 
@@ -106,8 +107,8 @@ def test_default_path_imports_neither_torch_nor_sentence_transformers(
 def test_a_question_can_be_kept_to_some_documents(article_index_copy: Path, tmp_path: Path) -> None:
     lighthouse = tmp_path / "lighthouse.txt"
     lighthouse.write_text(
-        "The Cap Rouge lighthouse was repainted in 2021. Its keeper, Jeanne Morel, has "
-        "lived there for thirty years.\n",
+        "CAP ROUGE, 4 May 2024 — The Cap Rouge lighthouse was repainted in 2021. Its "
+        "keeper, Jeanne Morel, has lived there for thirty years.\n",
         encoding="utf-8",
     )
     assistant = Assistant.from_settings(index_dir=article_index_copy)
@@ -127,3 +128,15 @@ def test_a_question_can_be_kept_to_some_documents(article_index_copy: Path, tmp_
     ).answer.startswith("Armenia")
     with pytest.raises(QuestionError, match=r"no indexed document is named 'nope\.txt'"):
         assistant.retrieve(question, within=["nope.txt"])
+    # By publication date: the article's file name says 2022-01-06, the
+    # lighthouse's dateline 4 May 2024.
+    assert {Path(s).name: d for s, d in assistant.document_dates().items()} == {
+        "kazakhstan-otsc-2022-01-06.fr.txt": "2022-01-06",
+        "lighthouse.txt": "2024-05-04",
+    }
+    early = assistant.ask(question, within=Scope(until="2022-12-31"))
+    assert early.answer.startswith("Armenia") and early.citations[0].date == "2022-01-06"
+    late = assistant.retrieve(question, within=Scope(since="2024-05-04"))
+    assert [Path(p.chunk.source).name for p in late] == ["lighthouse.txt"]
+    with pytest.raises(QuestionError, match="no indexed document is dated from 2024-05-05"):
+        assistant.retrieve(question, within=Scope(("lighthouse.txt",), since="2024-05-05"))
