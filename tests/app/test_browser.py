@@ -150,6 +150,4 @@ def test_a_reader_keeps_the_question_to_a_date_range(page: Page) -> None:
     since.fill("2022-01-06")
     since.press("Enter")
     ask(page, "Who chairs the CSTO?")
-    expect(page.locator("#rag-chat").get_by_text("Armenia").first).to_be_visible(
-        timeout=WAIT_MS
-    )
+    expect(page.locator("#rag-chat").get_by_text("Armenia").first).to_be_visible(timeout=WAIT_MS)
