@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rag import Assistant
-from rag.bench.corpus import build_corpus
+from rag.bench.corpus import build_corpus, follow_up_name
 from rag.bench.run import parse_sizes
 from rag.evaluate.items import EVAL_DOCS, EVAL_SETS, SPLITS, EvalItem, load_eval_set
 from rag.evaluate.judge import evidence_rank
@@ -70,12 +70,12 @@ def _lost(alone: Assistant, haystack: Assistant, items: list[EvalItem]) -> str:
         if not _hit(alone, item) or evidence_rank(item, top) is not None:
             continue
         lost += 1
-        stem = item.document.split(".")[0]
+        follow_up = follow_up_name(item.document)
         for passage in top:
             name = Path(passage.chunk.source).name
             if name == item.document:
                 slots["another chunk of the asked document"] += 1
-            elif name.startswith(f"{stem}-update"):
+            elif name == follow_up:
                 slots["the asked document's follow-up"] += 1
             elif name[:1].isdigit():
                 slots["filler (wire copies included)"] += 1

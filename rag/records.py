@@ -154,7 +154,9 @@ class Answer:
 
     ``mode`` is the answerer that wrote it; ``note`` says why, when it is not
     the configured one (an LLM unavailable or unverifiable); ``unverified``
-    lists the generated sentences a verifier removed, with their reasons.
+    lists the generated sentences a verifier removed, with their reasons;
+    ``differing`` (``n``, ``answer``), when documents give different figures,
+    each one's short answer and citation, newest document first.
     """
 
     question: str
@@ -167,6 +169,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     note: str = ""
     unverified: list[dict[str, str]] = field(default_factory=list)
+    differing: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -188,4 +191,5 @@ class Answer:
             "timings_ms": self.timings_ms,
             "note": self.note,
             "unverified": self.unverified,
+            "differing": self.differing,
         }

@@ -28,7 +28,9 @@ class Draft:
     ``short`` is the short answer alone (a name, number or date) when there is
     one; ``mode`` names the answerer that wrote it when it is not the one
     configured (a fallback), ``note`` says why, and ``unverified`` lists the
-    sentences a verifier removed, each with its reason.
+    sentences a verifier removed, each with its reason. ``differing`` pairs
+    citation numbers with the short answers of documents that disagree
+    (newest first).
     """
 
     text: str
@@ -38,6 +40,7 @@ class Draft:
     mode: str | None = None
     note: str = ""
     unverified: tuple[Unverified, ...] = ()
+    differing: tuple[tuple[int, str], ...] = ()
 
     def to_answer(
         self,
@@ -58,6 +61,7 @@ class Draft:
             mode=self.mode or mode,
             note=self.note,
             unverified=[asdict(u) for u in self.unverified],
+            differing=[{"n": n, "answer": short} for n, short in self.differing],
             language=question.language,
             timings_ms=timings_ms or {},
         )

@@ -18,12 +18,15 @@ from rag.answer.candidates import (
     DESCRIPTION,
     EXPANSION,
     NAME,
+    NUMBER,
     Candidate,
     capitalised_words,
     find_candidates,
+    number_value,
 )
+from rag.answer.cite import cite
 from rag.answer.evidence import Evidence, EvidenceScorer
-from rag.answer.localize import render
+from rag.answer.localize import message, render
 from rag.answer.match import PRESENT, TermMatcher
 from rag.answer.question import Question
 from rag.records import Passage
@@ -89,12 +92,46 @@ class ExtractiveAnswerer(WholeAnswerer):
             if chosen
         ]
         if found:
-            chosen_evidence, chosen, _ = max(found, key=lambda f: f[0].match + f[2])
+            chosen_evidence, chosen, _ = max(found, key=_strength)
+            rival = _other_figure(chosen_evidence, chosen, found)
+            if rival:
+                return differing_draft(question, [(chosen_evidence, chosen), rival], documents)
             return short_draft(question, chosen_evidence, chosen, documents)
         if NAME in question.expects and best.match >= QUOTE_MATCH:
             # A "who"/"which" answer need not be a proper name ("l’armée de l’air russe").
             return quote(question, best, documents)
         return abstention(question, documents)
+
+
+Found = tuple[Evidence, list[Candidate], float]  # evidence, its short answer, its fit
+
+
+def _strength(found: Found) -> float:
+    """How well a short answer and its sentence answer the question."""
+    evidence, _, fit = found
+    return evidence.match + fit
+
+
+def _other_figure(
+    evidence: Evidence, chosen: list[Candidate], found: list[Found]
+) -> tuple[Evidence, list[Candidate]] | None:
+    """Another document's figure for what ``chosen`` counts: the strongest of
+    ``found`` (each would be an answer on its own) from another document whose
+    number differs. None when the answer is no number or no document differs."""
+    if chosen[0].kind != NUMBER or (value := number_value(chosen[0].text)) is None:
+        return None
+    source = evidence.sentence.passage.chunk.source
+    others = [
+        f
+        for f in found
+        if f[0].sentence.passage.chunk.source != source
+        and f[1][0].kind == NUMBER
+        and number_value(f[1][0].text) not in (value, None)
+    ]
+    if not others:
+        return None
+    other, figure, _ = max(others, key=_strength)
+    return other, figure
 
 
 def _short_answer(
@@ -135,13 +172,43 @@ def short_draft(
 ) -> Draft:
     """The short answer ``chosen``, rendered in the asker's language (CLDR
     names, numbers as digits), then the quote of its sentence."""
+    short, shown = _rendered(question, evidence, chosen)
+    text = f"{shown} [1]. {says(question, evidence, documents)}"
+    return replace(cited_draft(text, evidence), short=short)
+
+
+def differing_draft(
+    question: Question, answers: list[tuple[Evidence, list[Candidate]]], documents: int
+) -> Draft:
+    """The figures that two documents give, each cited, the newest document
+    first (an undated one last), then both sentences quoted."""
+    answers = sorted(answers, key=lambda a: a[0].sentence.passage.chunk.date, reverse=True)
+    language = question.language
+    figures, quotes, citations, shorts = [], [], [], []
+    for n, (evidence, chosen) in enumerate(answers, start=1):
+        sentence = evidence.sentence
+        short, _ = _rendered(question, evidence, chosen)
+        dated = sentence.passage.chunk.date or message(language, "undated", documents)
+        figures.append(f"{short} [{n}] ({dated})")
+        quotes.append(f"“{sentence.text}” [{n}]")
+        citations.append(cite(n, sentence.passage, sentence.start, sentence.end))
+        shorts.append((n, short))
+    text = (
+        f"{message(language, 'differ', documents)} {'; '.join(figures)}. "
+        f"{message(language, 'says', documents)} {' '.join(quotes)}"
+    )
+    return Draft(text, False, citations, short=shorts[0][1], differing=tuple(shorts))
+
+
+def _rendered(question: Question, evidence: Evidence, chosen: list[Candidate]) -> tuple[str, str]:
+    """The short answer ``chosen`` in the asker's language (CLDR names,
+    numbers as digits), and as shown at the head of an answer."""
     language = evidence.sentence.passage.chunk.language
     short = ", ".join(dict.fromkeys(render(c, language, question.language) for c in chosen))
     shown = f"{short[:1].upper()}{short[1:]}"
     if language != question.language and chosen[0].kind in _PHRASES:
         shown = f"“{short}”"  # the document's words, which no table translates
-    text = f"{shown} [1]. {says(question, evidence, documents)}"
-    return replace(cited_draft(text, evidence), short=short)
+    return short, shown
 
 
 def cause_of(question: Question, evidence: Evidence) -> Evidence:

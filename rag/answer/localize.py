@@ -25,6 +25,8 @@ MESSAGES = {
             "The documents do not say: none of their passages answers this question.",
         ),
         "says": ("The article says:", "The documents say:"),
+        "differ": ("The documents differ, newest first:",) * 2,
+        "undated": ("date unknown",) * 2,
     },
     "fr": {
         "abstain": (
@@ -32,6 +34,8 @@ MESSAGES = {
             "Les documents ne le disent pas : aucun de leurs passages ne répond à cette question.",
         ),
         "says": ("L’article dit :", "Les documents disent :"),
+        "differ": ("Les documents diffèrent, du plus récent au plus ancien :",) * 2,
+        "undated": ("date inconnue",) * 2,
     },
 }
 

@@ -24,13 +24,17 @@ import itertools
 import random
 import re
 import shutil
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from babel import Locale
+from babel.dates import format_date
 
 from rag.answer.candidates import DATE, find_candidates
+from rag.ingest.dates import publication_date
 from rag.text.language import detect_language
 from rag.text.sentences import sentence_spans
 
@@ -155,10 +159,11 @@ class NewsWriter:
         paragraphs = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
         return "\n".join([headline, *paragraphs]) + "\n"
 
-    def follow_up(self, text: str) -> str:
-        """A later report of the story in ``text``: its sentences that give a
-        figure in digits, each such figure changed (dates kept), under an
-        "Update" line."""
+    def follow_up(self, name: str, text: str) -> str:
+        """A later report of the story in ``text`` (file ``name``): its
+        sentences that give a figure in digits, each such figure changed
+        (dates kept), under an "Update" line dated 1 to 30 days after the
+        story's own date (undated when the story's is unknown)."""
         language = detect_language(text)
         language = language if language in FOLLOW_UP else "en"
         figures = []
@@ -166,7 +171,13 @@ class NewsWriter:
             changed = self._other_figures(sentence)
             if changed != sentence:
                 figures.append(changed)
-        return "\n".join([FOLLOW_UP[language], " ".join(figures)]) + "\n"
+        heading = FOLLOW_UP[language]
+        if published := publication_date(name, text, language):
+            # Days from the name, not the seeded stream: the filler stays as it was.
+            days = 1 + zlib.crc32(name.encode()) % 30
+            later = date.fromisoformat(published) + timedelta(days=days)
+            heading += f", {format_date(later, 'd MMMM y', locale=language)}"
+        return "\n".join([heading, " ".join(figures)]) + "\n"
 
     def _other_figures(self, sentence: str) -> str:
         """``sentence`` with each figure in digits given another value; a
@@ -238,8 +249,7 @@ def build_corpus(root: Path, passages: int, needles: Sequence[Path], seed: int =
         if (needle := slots.get(story)) is not None:
             text = needle.read_text(encoding="utf-8")
             planted.append(write(needle.name, text))
-            stem, _, suffix = needle.name.partition(".")
-            write(f"{stem}-update.{suffix}", writer.follow_up(text))
+            write(follow_up_name(needle.name), writer.follow_up(needle.name, text))
             continue
         language, text = writer.document()
         write(f"{written:06d}.{language}.txt", text)
@@ -249,6 +259,14 @@ def build_corpus(root: Path, passages: int, needles: Sequence[Path], seed: int =
     return Corpus(root, written, characters, tuple(planted))
 
 
+def follow_up_name(name: str) -> str:
+    """The file name of the follow-up of document ``name``: "-update" after
+    its stem, without the story's date (the follow-up has its own)."""
+    stem, _, suffix = name.partition(".")
+    return f"{_DAY_IN_NAME.sub('', stem)}-update.{suffix}"
+
+
+_DAY_IN_NAME = re.compile(r"-?\d{4}-\d\d-\d\d")
 _NUMBER = re.compile(r"(?<![\d.,])\d+(?![\d.,])")
 
 

@@ -106,12 +106,20 @@ def is_right(item: EvalItem, answer: Answer) -> bool:
     from the item's own document, and the short answer (the answer's own words,
     not its quotations) holds an accepted answer, every candidate of a list
     being accepted. An answer that is only a quote is right when a quote holds
-    the gold evidence."""
+    the gold evidence; one that shows several documents' differing figures,
+    when the figure it gives for the item's document is accepted."""
     own_document = not item.document or any(
         Path(c.source).name == item.document for c in answer.citations
     )
     if not own_document:
         return False
+    if answer.differing:  # documents disagree: the figure the item's own one gives
+        cited = {c.n: c for c in answer.citations}
+        return any(
+            accepted(item, d["answer"])
+            for d in answer.differing
+            if not item.document or Path(cited[d["n"]].source).name == item.document
+        )
     claimed = own_words(answer.answer)
     if not claimed:
         return any(e in c.quote for c in answer.citations for e in item.evidence)

@@ -113,7 +113,7 @@ def test_empty_question_is_a_one_line_error(article_index: Path) -> None:
 
 ANSWER_KEYS = {
     "question", "answer", "abstained", "citations", "passages", "mode", "language", "timings_ms",
-    "note", "unverified",
+    "note", "unverified", "differing",
 }  # fmt: skip
 CITATION_KEYS = {"n", "chunk_id", "source", "text", "quote", "start", "end", "date"}
 
@@ -126,7 +126,7 @@ def test_ask_json_contract(article_index: Path) -> None:
     assert data["answer"].startswith("Armenia") and data["abstained"] is False
     assert data["mode"] == "extractive" and data["language"] == "en"
     assert set(data["timings_ms"]) == {"retrieve", "answer", "first_token", "total"}
-    assert data["note"] == "" and data["unverified"] == []
+    assert data["note"] == "" and data["unverified"] == [] and data["differing"] == []
     assert all(set(c) == CITATION_KEYS for c in data["citations"])
     assert any("présidence de l’OTSC" in c["quote"] for c in data["citations"])
     assert all(set(p) == {"chunk_id", "source", "text", "score"} for p in data["passages"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from rag.bench.report import table, with_goals, write_results
 from rag.bench.results import BenchResult, IndexFigures, QueryFigures, Row
 from rag.bench.run import Options, parse_sizes
 from rag.evaluate.items import load_eval_set
+from rag.ingest.load import load_document
 
 from ..servers import REPO
 
@@ -60,8 +62,10 @@ def test_a_follow_up_gives_other_figures_and_no_filler_holds_gold_evidence(
     the figures changed."""
     corpus = build_corpus(tmp_path / "c", 1000, [ARTICLE])
     texts = _texts(corpus.root)
-    [update] = [t for name, t in texts.items() if "kazakhstan-otsc-2022-01-06-update.fr" in name]
-    assert update.startswith("Mise à jour\n")
+    [update] = [t for name, t in texts.items() if name.endswith("/kazakhstan-otsc-update.fr.txt")]
+    assert re.match(r"Mise à jour, \d+ \w+ 2022\n", update)  # dated after the story
+    [path] = corpus.root.rglob("kazakhstan-otsc-update.fr.txt")
+    assert load_document(path).date > "2022-01-06"
     assert "353" in ARTICLE.read_text(encoding="utf-8") and "353" not in update  # police injured
     evidence = {e for item in load_eval_set(EVAL_SET) for e in item.evidence}
     filler = "\n".join(t for name, t in texts.items() if "kazakhstan" not in name)

@@ -239,6 +239,25 @@ def test_right_needs_the_item_s_document_and_every_listed_candidate(
     assert judge(CHAIR, cited_from(text, quote, source)).verdict == verdict
 
 
+def test_differing_documents_are_right_on_the_figure_of_the_item_s_own() -> None:
+    toll = EvalItem(
+        id="q", split="test", question="How many died?", language="en", type="how many",
+        answerable=True, answers=["12"], document="kz.fr.txt", fact="f2", evidence=["12 morts"],
+    )  # fmt: skip
+    citations = [
+        Citation(1, "c1", "/eval/docs/kz-update.fr.txt", "15 morts", "15 morts", 0, 8),
+        Citation(2, "c2", "/eval/docs/kz.fr.txt", "12 morts", "12 morts", 0, 8),
+    ]
+    shown = replace(
+        answer("The documents differ, newest first: 15 [1] (2022-01-09); 12 [2] (2022-01-06)."),
+        citations=citations,
+        differing=[{"n": 1, "answer": "15"}, {"n": 2, "answer": "12"}],
+    )
+    assert judge(toll, shown).verdict == "right"
+    swapped = replace(shown, differing=[{"n": 1, "answer": "12"}, {"n": 2, "answer": "15"}])
+    assert judge(toll, swapped).verdict == "wrong"
+
+
 def test_paraphrase_consistency_counts_facts_right_under_every_phrasing() -> None:
     reader = replace(CHAIR, id="q2", question="Who's running the alliance these days?")
     other = replace(CHAIR, id="q3", fact="f2")
