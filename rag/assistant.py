@@ -292,9 +292,8 @@ class Assistant:
         return SentenceStore.open(client, self.settings.collection, scorer) if scorer else None
 
     def _open_store(self, client: Any, *, create: bool) -> ChunkStore:
+        settings = self.settings
         return ChunkStore.open(
-            client,
-            self.settings.collection,
-            model_id(self.settings),
-            create=create,
-        )
+            client, settings.collection, model_id(settings), create=create,
+            ef_search=settings.dense_ef_search,
+        )  # fmt: skip

@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     dense_weight: float = Field(1.0, ge=0, description="Weight of dense ranks in RRF.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of BM25 ranks in RRF.")
     rrf_k: int = Field(60, ge=1, description="Rank constant of reciprocal rank fusion.")
+    dense_ef_search: int = Field(
+        1000,
+        ge=1,
+        description="How deep Chroma searches its HNSW graph: recall against speed.",
+    )
     threads: int = Field(2, ge=1, description="CPU threads for the encoder.")
     index_workers: int = Field(
         0,
