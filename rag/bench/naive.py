@@ -26,9 +26,9 @@ from rag.records import Answer, Chunk, Passage
 from rag.settings import Settings
 
 NAIVE_K = 4
-# With an LLM, every third question: the naive RAG prompts it with 4 whole
-# passages each time, some 5 s a question on 2 cores.
-LLM_EVERY = 3
+# With an LLM, 36 questions spread over the set: the naive RAG prompts it
+# with 4 whole passages each time, some 5 s a question on 2 cores.
+LLM_QUESTIONS = 36
 PLAIN_PROMPT = (
     "Answer the question using only the numbered sources below, citing them like [1]. "
     'If they do not contain the answer, say "I don\'t know".\n\n{sources}\n\nQuestion: {question}'
@@ -158,7 +158,7 @@ def compare_baselines(
 ) -> tuple[Baseline | None, list[Baseline]]:
     """The naive RAG on ``documents``; with an LLM configured, also ours (the
     index ``ours`` names, of the same documents) and the naive RAG answering with
-    that LLM (every LLM_EVERY-th question)."""
+    that LLM (LLM_QUESTIONS questions spread over ``items``)."""
     from rag.errors import LLMUnavailableError
     from rag.generate.llm import describe, load_chat_model
 
@@ -173,14 +173,14 @@ def compare_baselines(
     except LLMUnavailableError as error:
         notes.append(f"LLM variants not run: {error}")
         return naive_baseline(items, documents, notes)[0], []
-    llm_items = items[::LLM_EVERY]
+    llm_items = items[:: max(1, len(items) // LLM_QUESTIONS)][:LLM_QUESTIONS]
     top, naive_llm = naive_baseline(items, documents, notes, chat_model, llm_items)
     del chat_model  # one LLM in memory at a time
     if naive_llm is None:
         return top, []
     notes.append(
-        f"LLM variants: {describe(ours)}, on every {LLM_EVERY}rd question "
-        f"({len(llm_items)} of {len(items)})"
+        f"LLM variants: {describe(ours)}, on {len(llm_items)} of the {len(items)} "
+        "questions, spread over them"
     )
     return top, [ask_with_llm(ours, llm_items), naive_llm]
 
