@@ -22,6 +22,10 @@ from rag.search.scope import sources_in_scope
 from rag.search.store import ChunkStore
 from rag.settings import Settings
 
+# How stale a process's view of an index shared with other processes may
+# get: what another one indexes is searched here at most this much later.
+REFRESH_SECONDS = 2.0
+
 
 @dataclass
 class Retrieval:
@@ -47,6 +51,17 @@ class HybridRetriever:
         self._embeddings = embeddings
         self._settings = settings
         self._lexical = lexical
+        self._checked = time.monotonic()
+
+    def outdated(self) -> bool:
+        """Whether another process has changed the index since this retriever
+        was made: asked of the index at most every REFRESH_SECONDS (a
+        metadata read), so that a question seldom pays for it."""
+        now = time.monotonic()
+        if now - self._checked < REFRESH_SECONDS:
+            return False
+        self._checked = now
+        return self._store.latest_generation() != self._store.generation()
 
     @cached_property
     def dates(self) -> dict[str, str]:

@@ -111,8 +111,10 @@ def _known_failure(error: Exception, *, writes: bool) -> RagError | None:
 class ChunkStore:
     """The collection of one index; all Chroma access goes through here."""
 
-    def __init__(self, collection: Any) -> None:
+    def __init__(self, collection: Any, client: Any = None) -> None:
+        """``client``: the one ``collection`` came from, to read it afresh."""
         self._collection = collection
+        self._client = client
 
     @classmethod
     @chroma_errors(writes=True)
@@ -158,7 +160,7 @@ class ChunkStore:
             )
         if ef_search:
             _search_depth(collection, ef_search)
-        return cls(collection)
+        return cls(collection, client)
 
     @classmethod
     @chroma_errors(writes=True)
@@ -171,6 +173,15 @@ class ChunkStore:
         """A token that changes whenever the chunks may have (see renew_generation),
         so that what is built from them (the BM25 index) can be kept meanwhile."""
         return str((self._collection.metadata or {}).get("generation", ""))
+
+    @chroma_errors(writes=False)
+    def latest_generation(self) -> str:
+        """The generation as the index holds it now: another process may have
+        renewed it since this store was opened (generation() stays as it was)."""
+        if self._client is None:
+            return self.generation()
+        fresh = self._client.get_collection(self._collection.name, embedding_function=None)
+        return str((fresh.metadata or {}).get("generation", ""))
 
     @chroma_errors(writes=True)
     def renew_generation(self) -> None:
