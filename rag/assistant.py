@@ -278,9 +278,8 @@ class Assistant:
             self._retriever = retriever
 
     def _hybrid(self) -> HybridRetriever:
-        """The retriever, made anew when another process changed the index."""
         with self._opening:
-            if self._retriever is None or self._retriever.outdated():
+            if self._retriever is None:
                 store = self._open_store(self._client(create=False), create=False)
                 self._retriever = HybridRetriever(store, self.embeddings, self.settings)
             return self._retriever

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from contextlib import suppress
@@ -22,8 +23,9 @@ from rag.search.scope import sources_in_scope
 from rag.search.store import ChunkStore
 from rag.settings import Settings
 
-# How stale a process's view of an index shared with other processes may
-# get: what another one indexes is searched here at most this much later.
+# How often a process asks whether another one changed the index it shares
+# (one metadata read); what the other indexed is searched here once the BM25
+# index of the new state is loaded (or built) in the background after that.
 REFRESH_SECONDS = 2.0
 
 
@@ -52,22 +54,34 @@ class HybridRetriever:
         self._settings = settings
         self._lexical = lexical
         self._checked = time.monotonic()
+        self._loading = False
 
-    def outdated(self) -> bool:
-        """Whether another process has changed the index since this retriever
-        was made: asked of the index at most every REFRESH_SECONDS (a
-        metadata read), so that a question seldom pays for it."""
+    def _follow_changes(self) -> None:
+        """When another process has changed the index (asked of it at most
+        every REFRESH_SECONDS: one metadata read), load its new state in the
+        background; questions meanwhile use the state as it was (the BM25
+        index takes seconds to build at 100k passages)."""
         now = time.monotonic()
-        if now - self._checked < REFRESH_SECONDS:
-            return False
+        if self._loading or now - self._checked < REFRESH_SECONDS:
+            return
         self._checked = now
-        return self._store.latest_generation() != self._store.generation()
+        latest = self._store.reopened()
+        if latest.generation() != self._store.generation():
+            self._loading = True
+            threading.Thread(target=self._load, args=(latest,), daemon=True).start()
+
+    def _load(self, store: ChunkStore) -> None:
+        try:
+            lexical = lexical_index(store, self._settings)
+            self._store, self._lexical = store, lexical
+            self.__dict__.pop("dates", None)  # the cached property, read anew
+        finally:
+            self._loading = False
 
     @cached_property
     def dates(self) -> dict[str, str]:
         """Every indexed source and its publication date ("" when unknown),
-        read once from the BM25 index's chunks (fixed for this retriever's
-        life, as they are)."""
+        read from the BM25 index's chunks once per state of the index."""
         return {c.source: c.date for c in self._lexical_index().chunks}
 
     @property
@@ -78,6 +92,7 @@ class HybridRetriever:
     def scope(self, within: Scope | Sequence[str] | None) -> frozenset[str] | None:
         """The sources ``within`` takes in (see sources_in_scope; a list
         names documents), or None for all."""
+        self._follow_changes()
         scope = Scope.of(within)
         return None if scope.everything else sources_in_scope(scope, self.dates)
 
@@ -91,6 +106,7 @@ class HybridRetriever:
     ) -> Retrieval:
         """The top ``k`` (default: settings.top_k) passages for ``question``,
         from the documents ``sources`` names when it is given (else all)."""
+        self._follow_changes()
         settings = self._settings
         k = k or settings.top_k
         timings: dict[str, float] = {}

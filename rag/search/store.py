@@ -175,13 +175,15 @@ class ChunkStore:
         return str((self._collection.metadata or {}).get("generation", ""))
 
     @chroma_errors(writes=False)
-    def latest_generation(self) -> str:
-        """The generation as the index holds it now: another process may have
-        renewed it since this store was opened (generation() stays as it was)."""
+    def reopened(self) -> ChunkStore:
+        """This store as the index holds it now: another process may have
+        changed it since it was opened (generation() tells)."""
         if self._client is None:
-            return self.generation()
-        fresh = self._client.get_collection(self._collection.name, embedding_function=None)
-        return str((fresh.metadata or {}).get("generation", ""))
+            return self
+        return ChunkStore(
+            self._client.get_collection(self._collection.name, embedding_function=None),
+            self._client,
+        )
 
     @chroma_errors(writes=True)
     def renew_generation(self) -> None:
