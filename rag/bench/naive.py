@@ -22,7 +22,7 @@ from rag.evaluate.items import EvalItem
 from rag.evaluate.judge import judge
 from rag.evaluate.metrics import summarise
 from rag.evaluate.runner import COLD_START_QUESTION
-from rag.records import Answer, Chunk, Passage
+from rag.records import Answer, Chunk, Citation, Passage
 from rag.settings import Settings
 
 NAIVE_K = 4
@@ -112,7 +112,7 @@ def _measure(items: list[EvalItem], answer: Callable[[EvalItem], Answer]) -> Bas
 
 def _top_passage(item: EvalItem, store: Any) -> Answer:
     found = store.similarity_search(item.question, k=NAIVE_K)
-    return _naive_answer(item, found, found[0].page_content if found else None)
+    return _naive_answer(item, found, found[0].page_content if found else None, cited=1)
 
 
 def _llm_answer(item: EvalItem, store: Any, chat_model: BaseChatModel) -> Answer:
@@ -123,9 +123,12 @@ def _llm_answer(item: EvalItem, store: Any, chat_model: BaseChatModel) -> Answer
     return _naive_answer(item, found, None if _DONT_KNOW.search(text) or not text else text)
 
 
-def _naive_answer(item: EvalItem, found: list[LCDocument], reply: str | None) -> Answer:
+def _naive_answer(
+    item: EvalItem, found: list[LCDocument], reply: str | None, cited: int = NAIVE_K
+) -> Answer:
     """The naive RAG's ``reply`` (None: it found nothing or said it does not
-    know) as an Answer, to be judged as `rag eval` judges ours."""
+    know) as an Answer, to be judged as `rag eval` judges ours: it cites its
+    first ``cited`` passages whole (the LLM's prompt numbers all it was given)."""
     passages = [
         Passage(
             Chunk(
@@ -142,11 +145,17 @@ def _naive_answer(item: EvalItem, found: list[LCDocument], reply: str | None) ->
         )
         for rank, document in enumerate(found)
     ]
+    citations = [
+        Citation(
+            n, p.chunk.id, p.chunk.source, p.chunk.text, p.chunk.text, p.chunk.start, p.chunk.end
+        )
+        for n, p in enumerate(passages[:cited], start=1)
+    ]
     return Answer(
         question=item.question,
         answer=reply or "",
         abstained=reply is None,
-        citations=[],
+        citations=citations if reply else [],
         passages=passages,
         mode="naive",
         language=item.language,

@@ -201,3 +201,25 @@ def test_quick_bench_runs_and_still_finds_the_needles(tmp_path: Path, smollm2: P
     latency = [g for g in data["goals"] if g["goal"].startswith("latency against naive")]
     assert len(latency) == 2 and latency[0]["met"] is not None
     assert "on the eval documents, with an LLM" in (out / "results.md").read_text(encoding="utf-8")
+
+
+def test_the_naive_answer_cites_its_top_passage_and_is_judged_like_ours() -> None:
+    from langchain_core.documents import Document
+
+    from rag.bench.naive import _naive_answer
+    from rag.evaluate.items import EvalItem
+    from rag.evaluate.judge import judge
+
+    item = EvalItem(
+        id="q", split="dev", question="Who chairs the CSTO?", language="en", type="who",
+        answerable=True, answers=["Arménie"], document="kz.fr.txt", fact="f",
+        evidence=["l’Arménie, qui assure"],
+    )  # fmt: skip
+    text = "Toutefois, l’Arménie, qui assure actuellement la présidence de l’OTSC, a confirmé."
+    found = [Document(page_content=text, metadata={"source": "/docs/kz.fr.txt", "start_index": 7})]
+    answer = _naive_answer(item, found, text, cited=1)
+    assert [(c.source, c.quote, c.start) for c in answer.citations] == [
+        ("/docs/kz.fr.txt", text, 7)
+    ]
+    assert judge(item, answer).verdict == "right"
+    assert judge(item, _naive_answer(item, found, None)).verdict == "refused"
