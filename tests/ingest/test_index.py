@@ -263,3 +263,22 @@ def test_killed_indexer_leaves_an_index_that_a_rerun_completes(tmp_path: Path) -
     clean.index([folder])
     assert stored_chunks(rerun) == stored_chunks(clean)
     assert rerun.retrieve("Who chairs the CSTO?")
+
+
+def test_an_index_made_before_dates_gets_them_without_reembedding(tmp_path: Path) -> None:
+    """An index of pipeline v1 (no dates): the next `rag index` of its files
+    fills the dates into the chunks' metadata and embeds nothing."""
+    assistant = Assistant.from_settings(index_dir=tmp_path / "index")
+    assistant.index([ARTICLE])
+    client = chroma_client(tmp_path / "index", None, create=False)
+    store = ChunkStore.open(client, "rag", "use-multilingual-v3", create=False)
+    old = {
+        i: m | {"date": None, "chunking": "v1/800/120"}  # None: Chroma drops the key
+        for i, m in store.metadata_of(str(ARTICLE.resolve())).items()
+    }
+    store.update_metadata(list(old), list(old.values()))
+    assert {m.get("date") for m in store.metadata_of(str(ARTICLE.resolve())).values()} == {None}
+    again = Assistant.from_settings(index_dir=tmp_path / "index").index([ARTICLE])
+    assert [f.status for f in again.files] == ["indexed"] and again.chunks_added == 0
+    dates = {m["date"] for m in store.metadata_of(str(ARTICLE.resolve())).values()}
+    assert dates == {"2022-01-06"}
