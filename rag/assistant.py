@@ -29,6 +29,7 @@ from rag.ingest.index import index_lock, index_paths, remove_source
 from rag.models.e5 import load_sentence_scorer
 from rag.models.embed import load_embeddings, model_id
 from rag.records import Answer, IndexReport, Passage, Scope
+from rag.search.chroma import chroma_client
 from rag.search.retrieve import (
     HybridRetriever,
     PassageRetriever,
@@ -36,7 +37,7 @@ from rag.search.retrieve import (
     lexical_index,
 )
 from rag.search.sentence_store import Key, SentenceStore
-from rag.search.store import ChunkStore, chroma_client
+from rag.search.store import ChunkStore
 from rag.settings import Settings
 
 ANSWER_MODES = get_args(Settings.model_fields["mode"].annotation)

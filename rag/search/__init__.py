@@ -1,2 +1,3 @@
-"""A question in, passages out: the chunk store (Chroma), the sentence-vector
-store, BM25, and their fusion (retrieve)."""
+"""A question in, passages out: the Chroma client (chroma), the chunk store,
+the sentence-vector store, BM25, the documents a question may search
+(scope), and their fusion (retrieve)."""

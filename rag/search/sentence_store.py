@@ -19,7 +19,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.records import Chunk
-from rag.search.store import ChunkStore, chroma_errors
+from rag.search.chroma import chroma_errors
+from rag.search.store import ChunkStore
 from rag.text.sentences import sentence_spans
 
 SUFFIX = "-sentences"

@@ -1,7 +1,7 @@
 """Chunks, their vectors and metadata in a Chroma collection.
 
-Embedded (a PersistentClient under the index folder) by default, or a Chroma
-server when ``chroma_url`` is set. The collection records the embedding model
+The client comes from rag.search.chroma (embedded, or a server when
+``chroma_url`` is set). The collection records the embedding model
 that filled it, and opening it with another model is an error: vectors from
 two models cannot be compared. Chroma's own embedding function never runs:
 every collection is created with ``embedding_function=None`` and vectors come
@@ -10,22 +10,13 @@ from our LangChain ``Embeddings``, computed before they are stored.
 
 from __future__ import annotations
 
-import functools
-import logging
 import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
-from urllib.parse import urlparse
+from collections.abc import Iterator
+from typing import Any
 
-from rag.errors import (
-    ChromaUnavailableError,
-    EmbeddingMismatchError,
-    IndexNotFoundError,
-    IndexStorageError,
-    RagError,
-)
+from rag.errors import ChromaUnavailableError, EmbeddingMismatchError, IndexNotFoundError
 from rag.records import Chunk
+from rag.search.chroma import chroma_errors
 
 Metadata = dict[str, Any]
 _PAGE = 5000
@@ -37,75 +28,6 @@ _PAGE = 5000
 # is seconds beside embedding. The graph's shape is fixed when a collection
 # is created; the search depth is a setting (dense_ef_search).
 HNSW = {"space": "cosine", "max_neighbors": 32, "ef_construction": 400}
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def chroma_client(index_dir: Path, chroma_url: str | None, *, create: bool) -> Any:
-    """An HttpClient for ``chroma_url``, else a PersistentClient under ``index_dir``."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    # Chroma's telemetry would try the network at every start.
-    logging.getLogger("chromadb.telemetry").setLevel(logging.CRITICAL)
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if chroma_url:
-        url = urlparse(chroma_url if "//" in chroma_url else f"http://{chroma_url}")
-        try:
-            return chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1",
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-        except Exception as error:  # connection errors come in many types
-            raise ChromaUnavailableError(
-                f"cannot reach the Chroma server at {chroma_url}: start it, "
-                "or unset RAG_CHROMA_URL to use the embedded index"
-            ) from error
-    path = index_dir / "chroma"
-    if not create and not path.exists():
-        raise IndexNotFoundError(f"no index in {index_dir}: run `rag index` first")
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-
-
-def chroma_errors(*, writes: bool) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
-    """Raise a lost Chroma server and a full disk as RagErrors that say what to do."""
-
-    def decorate(method: Callable[_P, _R]) -> Callable[_P, _R]:
-        @functools.wraps(method)
-        def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-            try:
-                return method(*args, **kwargs)
-            except Exception as error:
-                known = _known_failure(error, writes=writes)
-                if known is None:
-                    raise
-                raise known from error
-
-        return call
-
-    return decorate
-
-
-def _known_failure(error: Exception, *, writes: bool) -> RagError | None:
-    import httpx  # the transport of chromadb's HttpClient
-    from chromadb.errors import InternalError
-
-    reason = str(error).strip().split("\n", 1)[0] or type(error).__name__
-    if isinstance(error, httpx.TransportError):
-        return ChromaUnavailableError(
-            f"lost the Chroma server ({reason}): start it again, then retry"
-        )
-    if isinstance(error, InternalError | OSError):
-        retry = "run `rag index` again" if writes else "retry"
-        action = "write to" if writes else "read"
-        return IndexStorageError(
-            f"cannot {action} the index ({reason}); if the disk is full, free some space, "
-            f"then {retry}"
-        )
-    return None
 
 
 class ChunkStore:

@@ -16,7 +16,8 @@ from rag import Assistant
 from rag.errors import IndexLockedError, PathNotFoundError
 from rag.ingest import prepare
 from rag.ingest.load import load_document
-from rag.search.store import ChunkStore, chroma_client
+from rag.search.chroma import chroma_client
+from rag.search.store import ChunkStore
 
 from ..conftest import ARTICLE, REPO, run_rag
 

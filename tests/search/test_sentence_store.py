@@ -12,8 +12,9 @@ import pytest
 from rag import Assistant
 from rag.models.e5 import E5Embeddings
 from rag.models.embed import model_id
+from rag.search.chroma import chroma_client
 from rag.search.sentence_store import SentenceStore
-from rag.search.store import ChunkStore, chroma_client
+from rag.search.store import ChunkStore
 from rag.settings import Settings
 from rag.text.sentences import sentence_spans
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from rag.search.store import HNSW, ChunkStore, chroma_client
+from rag.search.chroma import chroma_client
+from rag.search.store import HNSW, ChunkStore
 
 pytestmark = pytest.mark.slow
 
