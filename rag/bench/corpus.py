@@ -34,7 +34,7 @@ from babel import Locale
 from babel.dates import format_date
 
 from rag.answer.candidates import DATE, find_candidates
-from rag.ingest.dates import publication_date
+from rag.ingest.dates import NAME_DATE, publication_date
 from rag.text.language import detect_language
 from rag.text.sentences import sentence_spans
 
@@ -266,7 +266,8 @@ def follow_up_name(name: str) -> str:
     return f"{_DAY_IN_NAME.sub('', stem)}-update.{suffix}"
 
 
-_DAY_IN_NAME = re.compile(r"-?\d{4}-\d\d-\d\d")
+# The date publication_date would read in a name, with the hyphen before it.
+_DAY_IN_NAME = re.compile(rf"-?{NAME_DATE.pattern}")
 _NUMBER = re.compile(r"(?<![\d.,])\d+(?![\d.,])")
 
 

@@ -18,7 +18,8 @@ from datetime import date
 # A dateline sits in the headline's first lines; further down, dates are
 # events the story tells of, not when it was written.
 DATELINE_CHARS = 400
-_NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
+# A date in a file name, as "2022-01-06" or "20220106".
+NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
@@ -27,14 +28,12 @@ def publication_date(
 ) -> str:
     """The ISO date (YYYY-MM-DD) the document was published, or "" when
     nothing says. ``metadata_date``: what the file's own metadata gives."""
-    for found in (
-        _iso(metadata_date),
-        _date_in_name(file_name),
-        _dateline(text[:DATELINE_CHARS], language),
-    ):
-        if found:
-            return found
-    return ""
+    # In order, and no further than needed: reading the dateline is the dear one.
+    return (
+        _iso(metadata_date)
+        or _date_in_name(file_name)
+        or _dateline(text[:DATELINE_CHARS], language)
+    )
 
 
 def _iso(value: str | None) -> str:
@@ -48,7 +47,7 @@ def _iso(value: str | None) -> str:
 
 
 def _date_in_name(name: str) -> str:
-    match = _NAME_DATE.search(name)
+    match = NAME_DATE.search(name)
     return _iso("-".join(match.groups())) if match else ""
 
 
