@@ -76,12 +76,14 @@ class Scope:
             return within
         return cls(documents=tuple(within or ()))
 
+    @classmethod
+    def chosen(cls, documents: Sequence[str] | None, since: str | None, until: str | None) -> Scope:
+        """The Scope a form or a command line chose (None: nothing chosen)."""
+        return cls(tuple(documents or ()), since or "", until or "")
+
     @property
     def everything(self) -> bool:
         return not (self.documents or self.since or self.until)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"documents": list(self.documents), "since": self.since, "until": self.until}
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def _within(assistant: Assistant, args: argparse.Namespace) -> Scope | None:
     """The documents ``--document``, ``--since`` and ``--until`` keep to,
     checked once (an unknown name or a bad date is an error before any
     question is asked), or None for all."""
-    scope = Scope(tuple(args.document or ()), args.since, args.until)
+    scope = Scope.chosen(args.document, args.since, args.until)
     if scope.everything:
         return None
     sources_in_scope(scope, assistant.document_dates())

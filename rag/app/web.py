@@ -113,7 +113,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             last_day: str | None,
             known: dict[int, Any],
         ) -> Iterator[tuple[Chat, str, str, dict[int, Any]]]:
-            scope = Scope(tuple(documents or ()), first_day or "", last_day or "")
+            scope = Scope.chosen(documents, first_day, last_day)
             choice = (int(k), answer_mode, scope)
             yield from _respond(assistant, text, history, choice, known)
 
@@ -171,7 +171,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             from the named documents and those published from ``since`` to
             ``until`` (YYYY-MM-DD) only when given: the same JSON object as
             `rag ask --json`."""
-            scope = Scope(tuple(documents or ()), since or "", until or "")
+            scope = Scope.chosen(documents, since, until)
             try:
                 return assistant.ask(question, history or [], within=scope).to_dict()
             except RagError as error:
