@@ -272,8 +272,9 @@ class Assistant:
     def _renew_retriever(self, store: ChunkStore) -> None:
         """A retriever over the changed ``store``, its BM25 index built now,
         under the index lock, rather than by the next question."""
+        known = self._retriever.loaded_lexical if self._retriever else None
         retriever = HybridRetriever(
-            store, self.embeddings, self.settings, lexical_index(store, self.settings)
+            store, self.embeddings, self.settings, lexical_index(store, self.settings, known)
         )
         with self._opening:
             self._retriever = retriever

@@ -35,7 +35,7 @@ class Chunk:
     date: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))  # flat fields: asdict's deep copy took 3 s at 100k chunks
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,9 @@ def index_paths(
     sentences, when kept) in line with the files under ``paths``."""
     files, folders = discover(paths)
     signature = chunking_signature(settings)
-    indexed = store.fingerprints()
+    # Files alone: what the index holds of them is all that is read (a
+    # folder's run also looks for files gone from it).
+    indexed = store.fingerprints(None if folders else {str(f) for f in files})
     reports: dict[str, FileReport] = {}
     stored: dict[str, dict[str, Metadata]] = {}
     jobs: list[Job] = []

@@ -19,6 +19,7 @@ from pydantic import ConfigDict
 from rag.records import Passage, Scope
 from rag.search.fuse import reciprocal_rank_fusion
 from rag.search.lexical import LexicalIndex
+from rag.search.lexical_files import load_lexical, save_lexical
 from rag.search.scope import sources_in_scope
 from rag.search.store import ChunkStore
 from rag.settings import Settings
@@ -72,7 +73,7 @@ class HybridRetriever:
 
     def _load(self, store: ChunkStore) -> None:
         try:
-            lexical = lexical_index(store, self._settings)
+            lexical = lexical_index(store, self._settings, self._lexical)
             self._store, self._lexical = store, lexical
             self.__dict__.pop("dates", None)  # the cached property, read anew
         finally:
@@ -95,6 +96,11 @@ class HybridRetriever:
         self._follow_changes()
         scope = Scope.of(within)
         return None if scope.everything else sources_in_scope(scope, self.dates)
+
+    @property
+    def loaded_lexical(self) -> LexicalIndex | None:
+        """The BM25 index, when a search or the caller has loaded it."""
+        return self._lexical
 
     def _lexical_index(self) -> LexicalIndex:
         if self._lexical is None:
@@ -148,16 +154,32 @@ class HybridRetriever:
         return Retrieval(passages, timings)
 
 
-def lexical_index(store: ChunkStore, settings: Settings) -> LexicalIndex:
-    """The BM25 index of ``store``'s chunks: the one saved for its current
-    generation, else built from every chunk and saved for the next process."""
+def lexical_index(
+    store: ChunkStore, settings: Settings, known: LexicalIndex | None = None
+) -> LexicalIndex:
+    """The BM25 index of ``store``'s chunks as they are now.
+
+    ``known``: an index the caller holds, of an earlier state. When the
+    writes made through ``store`` start from that state (or from the one
+    saved on disk), they are applied to it; else the index saved for the
+    current generation is loaded (reusing ``known``'s base when it is the
+    same); else it is built from every chunk. A new state is saved for the
+    next process."""
     folder = settings.index_dir / f"lexical-{settings.collection}"
     generation = store.generation()
-    index = LexicalIndex.load(folder, generation)
+    if known is not None and known.generation == generation:
+        return known
+    index = None
+    if store.written:
+        if known is None or known.generation != store.opened_at:
+            known = load_lexical(folder, store.opened_at, known)
+        index = known.changed(store.written, generation) if known else None
+    elif (index := load_lexical(folder, generation, known)) is not None:
+        return index
     if index is None:
-        index = LexicalIndex(store.chunks())
-        with suppress(OSError):  # a read-only or full disk: built again next time
-            index.save(folder, generation)
+        index = LexicalIndex.build(store.chunks(), generation)
+    with suppress(OSError):  # a read-only or full disk: built again next time
+        save_lexical(index, folder)
     return index
 
 

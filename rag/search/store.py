@@ -11,7 +11,8 @@ from our LangChain ``Embeddings``, computed before they are stored.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from rag.errors import ChromaUnavailableError, EmbeddingMismatchError, IndexNotFoundError
@@ -20,6 +21,7 @@ from rag.search.chroma import chroma_errors
 
 Metadata = dict[str, Any]
 _PAGE = 5000
+_NAMES = 1000  # sources named in one query (SQLite caps a query's parameters)
 # Chroma's HNSW defaults (16 neighbours, ef 100) lose most of the planted
 # documents' passages among 10,000 of the bench's (dense hit@5 of the dev
 # questions 0.10, against 0.50 for an exact search; recall@20 of the exact
@@ -30,13 +32,29 @@ _PAGE = 5000
 HNSW = {"space": "cosine", "max_neighbors": 32, "ef_construction": 400}
 
 
+@dataclass(frozen=True)
+class Written:
+    """One write made through a ChunkStore: chunks stored, the metadata of
+    chunks changed (id, metadata), or chunks deleted (ids)."""
+
+    stored: tuple[Chunk, ...] = ()
+    updated: tuple[tuple[str, Metadata], ...] = ()
+    deleted: tuple[str, ...] = ()
+
+
 class ChunkStore:
-    """The collection of one index; all Chroma access goes through here."""
+    """The collection of one index; all Chroma access goes through here.
+
+    It keeps what was written through it (``written``, since the collection
+    was at generation ``opened_at``), so that what is built from the chunks
+    (the BM25 index) can be brought up to date without reading them all."""
 
     def __init__(self, collection: Any, client: Any = None) -> None:
         """``client``: the one ``collection`` came from, to read it afresh."""
         self._collection = collection
         self._client = client
+        self.opened_at = self.generation()
+        self.written: list[Written] = []
 
     @classmethod
     @chroma_errors(writes=True)
@@ -133,12 +151,22 @@ class ChunkStore:
         return counts
 
     @chroma_errors(writes=False)
-    def fingerprints(self) -> dict[str, set[tuple[str, str]]]:
-        """Every indexed source with the (file sha256, chunking) its chunks were made from."""
+    def fingerprints(
+        self, sources: Collection[str] | None = None
+    ) -> dict[str, set[tuple[str, str]]]:
+        """Every indexed source (of ``sources`` when given: far faster than
+        reading a large index whole) with the (file sha256, chunking) its
+        chunks were made from."""
+        wheres: list[Any] = [None]
+        if sources is not None:
+            names = sorted(sources)
+            batches = [names[i : i + _NAMES] for i in range(0, len(names), _NAMES)]
+            wheres = [{"source": {"$in": batch}} for batch in batches]
         found: dict[str, set[tuple[str, str]]] = {}
-        for _, _, metadata in self._pages(include=["metadatas"]):
-            key = (str(metadata.get("file_sha256", "")), str(metadata.get("chunking", "")))
-            found.setdefault(str(metadata.get("source", "")), set()).add(key)
+        for where in wheres:
+            for _, _, metadata in self._pages(include=["metadatas"], where=where):
+                key = (str(metadata.get("file_sha256", "")), str(metadata.get("chunking", "")))
+                found.setdefault(str(metadata.get("source", "")), set()).add(key)
         return found
 
     @chroma_errors(writes=False)
@@ -161,11 +189,13 @@ class ChunkStore:
                 metadatas=metadatas,
                 embeddings=vectors,
             )
+            self.written.append(Written(stored=tuple(chunks)))
 
     @chroma_errors(writes=True)
     def update_metadata(self, ids: list[str], metadatas: list[Metadata]) -> None:
         if ids:
             self._collection.update(ids=ids, metadatas=metadatas)
+            self.written.append(Written(updated=tuple(zip(ids, metadatas, strict=True))))
 
     def remove_source(self, source: str) -> list[str]:
         """Delete every chunk of ``source``; the ids of those there were."""
@@ -180,6 +210,7 @@ class ChunkStore:
     def delete(self, ids: list[str]) -> None:
         if ids:
             self._collection.delete(ids=ids)
+            self.written.append(Written(deleted=tuple(ids)))
 
     @chroma_errors(writes=False)
     def search(
@@ -199,12 +230,15 @@ class ChunkStore:
         return [
             (chunk_from_record(i, t or "", m), 1.0 - float(d))
             for i, t, m, d in zip(ids, texts, metadatas, distances, strict=True)
+            if m is not None  # deleted by another process since this one read the graph
         ]
 
-    def _pages(self, include: list[str]) -> Iterator[tuple[str, str | None, Metadata]]:
+    def _pages(
+        self, include: list[str], where: Any = None
+    ) -> Iterator[tuple[str, str | None, Metadata]]:
         offset = 0
         while True:
-            got = self._collection.get(include=include, limit=_PAGE, offset=offset)
+            got = self._collection.get(include=include, where=where, limit=_PAGE, offset=offset)
             ids = got["ids"]
             texts = got.get("documents") or [None] * len(ids)
             metadatas = got.get("metadatas") or [{}] * len(ids)

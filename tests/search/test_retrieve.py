@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from rag.evaluate.items import load_eval_set
 from rag.evaluate.judge import evidence_rank
 from rag.records import Scope
 
-from ..conftest import REPO
+from ..conftest import REPO, run_rag
 
 pytestmark = pytest.mark.slow
 CHAIR = "présidence de l’OTSC"
@@ -140,3 +141,30 @@ def test_a_question_can_be_kept_to_some_documents(article_index_copy: Path, tmp_
     assert [Path(p.chunk.source).name for p in late] == ["lighthouse.txt"]
     with pytest.raises(QuestionError, match="no indexed document is dated from 2024-05-05"):
         assistant.retrieve(question, within=Scope(("lighthouse.txt",), since="2024-05-05"))
+
+
+KEEPER = "Lighthouse news\n\nThe Cap Rouge lighthouse was repainted. Its keeper, {}, lives there.\n"
+
+
+def test_a_file_changed_by_another_process_is_answered_here(
+    article_index_copy: Path, tmp_path: Path
+) -> None:
+    """Embedded, no server: `rag index` in another process replaces a file's
+    chunk; this process's next questions neither fail on the chunk deleted
+    under them nor miss the new one (seen at its next check for changes)."""
+    notice = tmp_path / "lighthouse.txt"
+    notice.write_text(KEEPER.format("Jeanne Morel"), encoding="utf-8")
+    assistant = Assistant.from_settings(index_dir=article_index_copy)
+    assistant.index([notice])
+    question = "Who is the keeper of the lighthouse?"
+    assert assistant.ask(question).answer.startswith("Jeanne Morel")
+    lexical = article_index_copy / "lexical-rag"
+    base_written = (lexical / "chunks.jsonl").stat().st_mtime_ns
+    notice.write_text(KEEPER.format("Paul Girard"), encoding="utf-8")
+    changed = run_rag("index", str(notice), "--index-dir", str(article_index_copy))
+    assert changed.returncode == 0, changed.stderr
+    assert (lexical / "chunks.jsonl").stat().st_mtime_ns == base_written  # a delta only
+    deadline = time.monotonic() + 10
+    while not (answer := assistant.ask(question).answer).startswith("Paul Girard"):
+        assert time.monotonic() < deadline, answer
+        time.sleep(0.2)
