@@ -21,6 +21,10 @@ class IndexFigures:
     passages_per_s: float
     raw_encoder_per_s: float
     disk_mb: float
+    # A planted article changed and indexed again, then asked about: seconds
+    # until answered (None: not measured), and whether the answer was its new sentence's.
+    reindex_s: float | None = None
+    reindex_answered: bool = False
 
     @property
     def ratio(self) -> float:

@@ -115,12 +115,15 @@ def run(
     for size in (0, *sizes):
         label = f"{size:,}" if size else DOCUMENTS_ALONE
         bar.set_description(f"{label}: corpus")
-        paths = [build_corpus(work / f"corpus-{size}", size, needles).root] if size else needles
+        corpus = build_corpus(work / f"corpus-{size}", size, needles) if size else None
+        paths = [corpus.root] if corpus else needles
         raw_rate = raw_encoder_rate(paths, encoder, settings)
         for store in options.stores_for(size):
             bar.set_description(f"{label}: {store}")
             folder = work / f"{store}-{size}"
-            result.rows.append(measure_row(label, paths, store, folder, items, raw_rate, options))
+            changed = corpus.planted[0] if corpus else None
+            row = measure_row(label, paths, store, folder, items, raw_rate, options, changed)
+            result.rows.append(row)
             bar.update()
         if not size:
             bar.set_description("naive baseline")
@@ -146,14 +149,18 @@ def measure_row(
     items: list[EvalItem],
     raw_rate: float,
     options: Options,
+    changed: Path | None = None,
 ) -> Row:
-    """Index ``paths`` into a fresh ``store`` under ``folder``, then ask ``items``."""
+    """Index ``paths`` into a fresh ``store`` under ``folder``, then ask
+    ``items``, then change the file ``changed`` (one of ``paths``) and time
+    its re-index and a question on it."""
     with _chroma(store, folder) as (url, pids), PeakRss(pids) as memory:
         assistant = Assistant(_settings(folder, url))
         started = time.perf_counter()
         report = assistant.index(paths, progress=options.progress)
         seconds = time.perf_counter() - started
         query = ask_all(assistant, items)
+        reindex_s, answered = reindex_one(assistant, changed) if changed else (None, False)
         disk_mb = megabytes(folder)
         cold_ask_ms = measure_cold_start(_settings(folder, url), runs=1)["cold_ask_ms"]
     index = IndexFigures(
@@ -163,8 +170,30 @@ def measure_row(
         passages_per_s=round(report.total_chunks / seconds, 1),
         raw_encoder_per_s=raw_rate,
         disk_mb=disk_mb,
+        reindex_s=reindex_s,
+        reindex_answered=answered,
     )
     return Row(label, store, index, query, memory.peak_mb, cold_ask_ms)
+
+
+# Added to a planted article to time its re-index (the name is in no document).
+CHANGE = "The inquiry's spokesperson, Odile Brassard, confirmed the figures on Friday."
+CHANGE_QUESTION, CHANGE_ANSWER = "Who is the spokesperson of the inquiry?", "Odile Brassard"
+
+
+def reindex_one(assistant: Assistant, path: Path) -> tuple[float, bool]:
+    """Seconds from re-indexing ``path``, with CHANGE added, to an answer on
+    it, and whether the answer was CHANGE's; ``path`` is restored after."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(f"{text.rstrip()} {CHANGE}\n", encoding="utf-8")
+    try:
+        started = time.perf_counter()
+        assistant.index([path])
+        answer = assistant.ask(CHANGE_QUESTION).answer
+        seconds = time.perf_counter() - started
+    finally:
+        path.write_text(text, encoding="utf-8")
+    return round(seconds, 2), answer.startswith(CHANGE_ANSWER)
 
 
 def raw_encoder_rate(paths: list[Path], encoder: Embeddings, settings: Settings) -> float:

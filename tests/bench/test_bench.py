@@ -100,7 +100,9 @@ def _row(corpus: str, passages: int, total_p50: float, retrieve_p95: float) -> R
     return Row(
         corpus=corpus,
         store="embedded",
-        index=IndexFigures(passages, 3, 1.0, 90.0, 100.0, 1.5),
+        index=IndexFigures(
+            passages, 3, 1.0, 90.0, 100.0, 1.5, None if corpus == "documents" else 0.4, True
+        ),
         query=QueryFigures(stages, 800.0, 1.0, 0.5, ["en-ans-001"]),
         peak_rss_mb=500.0,
         cold_ask_ms=2000.0,
@@ -136,6 +138,7 @@ def test_the_report_says_which_goals_are_met_and_writes_its_three_files(tmp_path
     assert met["retrieval p95, 1,000 passages, embedded"] is False
     assert met["indexing / raw encoder, 1,000 passages, embedded"] is True  # 0.9
     assert met["cold `rag ask`"] is True
+    assert met["re-index one changed article and answer on it, 1,000 passages, embedded"]
     assert "| 1,000 | embedded | 1,000 | 90 | 100 | 0.90 |" in table(data)
     written = write_results(data, tmp_path / "out")
     assert sorted(p.name for p in written) == ["latency.png", "results.json", "results.md"]
@@ -185,6 +188,9 @@ def test_quick_bench_runs_and_still_finds_the_needles(tmp_path: Path, smollm2: P
     ]
     for row in data["rows"]:
         assert row["index"]["passages"] > 0 and row["index"]["ratio"] > 0
+        # A planted article changed, re-indexed and asked about (the haystack rows).
+        changed, index = row["corpus"] != "documents", row["index"]
+        assert (index["reindex_s"] is not None) is index["reindex_answered"] is changed
         assert row["peak_rss_mb"] > 0 and row["index"]["disk_mb"] > 0
         assert set(row["query"]["stages_ms"]) >= {"embed", "dense", "bm25", "evidence", "total"}
     alone, haystack = data["rows"][0]["query"], data["rows"][2]["query"]
