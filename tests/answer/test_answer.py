@@ -143,6 +143,21 @@ def other_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return assistant
 
 
+def test_a_place_is_not_who_but_can_be_which(tmp_path: Path) -> None:
+    """Neither a dateline's place nor a name qualifying the asked noun ("the
+    Cap Rouge lighthouse") answers "who"; it does answer "which lighthouse"."""
+    notice = tmp_path / "lighthouse.txt"
+    notice.write_text(
+        "CAP ROUGE, 4 May 2024 — The Cap Rouge lighthouse was repainted last spring. "
+        "Its keeper, Jeanne Morel, has lived there for thirty years.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant.from_settings(index_dir=tmp_path / "index")
+    assistant.index([notice])
+    assert assistant.ask("Who is the keeper of the lighthouse?").answer.startswith("Jeanne Morel")
+    assert assistant.ask("Which lighthouse was repainted?").answer.startswith("Cap Rouge")
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
