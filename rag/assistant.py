@@ -10,22 +10,20 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, get_args
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.answer.answerer import Answerer, Draft, TopPassageAnswerer
-from rag.answer.confidence import CalibratedAnswerer, load_confidence
+from rag.answer.answerer import Answerer, Draft
 from rag.answer.evidence import EvidenceScorer, Sentence, sentence_key
-from rag.answer.extractive import ExtractiveAnswerer
 from rag.answer.question import Message, analyse, check_question
-from rag.errors import LLMUnavailableError, QuestionError
-from rag.generate.generative import GenerativeAnswerer
-from rag.generate.llm import load_chat_model
-from rag.generate.verify import ClaimVerifier
+from rag.errors import QuestionError
+from rag.generate.modes import make_answerer
 from rag.ingest.index import index_lock, index_paths, remove_source
+from rag.ingest.sentence_fill import SentenceVectors
 from rag.models.e5 import load_sentence_scorer
 from rag.models.embed import load_embeddings, model_id
 from rag.records import Answer, IndexReport, Passage, Scope
@@ -56,7 +54,7 @@ class Assistant:
         self._retriever: HybridRetriever | None = None
         self._scorer: EvidenceScorer | None = None
         self._answerers: dict[str, Answerer] = {}
-        self._sentences: SentenceStore | None = None
+        self._vectors: SentenceVectors | None = None
         self._sentence_scorer: Embeddings | None = None
         self._sentence_scorer_loaded = False
         self._opening = threading.RLock()
@@ -86,13 +84,23 @@ class Assistant:
             return self._sentence_scorer
 
     def sentence_vectors(self, passages: Sequence[Passage]) -> dict[Key, np.ndarray]:
-        """The stored vectors of the sentences of ``passages``' chunks (those of
-        chunks stored without them are computed now and kept); empty when
-        there is no sentence scorer."""
+        """The stored vectors of the sentences of ``passages``' chunks (those
+        still being computed behind indexing are missing); empty when there
+        is no sentence scorer."""
+        vectors = self._learned_vectors()
+        return vectors.stored([p.chunk for p in passages]) if vectors else {}
+
+    def wait_for_sentence_vectors(self, progress: bool = False) -> None:
+        """Return once the sentence vectors queued by indexing are stored."""
+        if vectors := self._learned_vectors():
+            vectors.wait(progress)
+
+    def _learned_vectors(self) -> SentenceVectors | None:
         with self._opening:
-            if self._sentences is None:
-                self._sentences = self._sentence_store(self._client(create=False))
-        return self._sentences.vectors([p.chunk for p in passages]) if self._sentences else {}
+            if self._vectors is None and (scorer := self.sentence_scorer):
+                client, name = self._client(create=False), self.settings.collection
+                self._vectors = SentenceVectors(SentenceStore.open(client, name, scorer), scorer)
+            return self._vectors
 
     @property
     def evidence_scorer(self) -> EvidenceScorer:
@@ -112,13 +120,13 @@ class Assistant:
 
     def learned_similarity(self, text: str, sentences: list[Sentence]) -> list[float]:
         """The learned scorer's similarity of ``text`` (a question) to each of
-        ``sentences``, from their stored vectors; needs a sentence scorer."""
-        scorer = self.sentence_scorer
-        assert scorer is not None
-        passages = {s.passage.chunk.id: s.passage for s in sentences}
-        vectors = self.sentence_vectors(list(passages.values()))
-        asked = np.asarray(scorer.embed_query(text), dtype=np.float32)
-        return [float(vectors[sentence_key(s)] @ asked) for s in sentences]
+        ``sentences``, from their stored vectors; zeros (no say in the
+        ranking) while some are still being computed. Needs a sentence scorer."""
+        vectors = self._learned_vectors()
+        assert vectors is not None
+        chunks = list({s.passage.chunk.id: s.passage.chunk for s in sentences}.values())
+        scores = vectors.similarity(text, chunks, [sentence_key(s) for s in sentences])
+        return [0.0] * len(sentences) if scores is None else scores
 
     def answerer(self, mode: str | None = None) -> Answerer:
         """The answerer of ``mode`` (default: the settings'), created once.
@@ -128,7 +136,9 @@ class Assistant:
             raise QuestionError(f"unknown answer mode {mode!r}: one of {', '.join(ANSWER_MODES)}")
         with self._opening:
             if mode not in self._answerers:
-                self._answerers[mode] = self._make_answerer(mode)
+                self._answerers[mode] = make_answerer(
+                    mode, self.settings, self.evidence_scorer, self.scorer_name
+                )
             return self._answerers[mode]
 
     @property
@@ -136,22 +146,6 @@ class Assistant:
         """The answer modes a reader can choose: the LLM only when one is configured."""
         configured = self.settings.llm_model_path or self.settings.llm_base_url
         return ["extractive", "llm"] if configured else ["extractive"]
-
-    def _make_answerer(self, mode: str) -> Answerer:
-        if mode == "top-passage":
-            return TopPassageAnswerer()
-        if mode == "extractive" and self.settings.confidence == "learned":
-            return CalibratedAnswerer(self.evidence_scorer, load_confidence(self.scorer_name))
-        extractive = ExtractiveAnswerer(self.evidence_scorer)
-        if mode == "extractive":
-            return extractive
-        verifier = ClaimVerifier(self.evidence_scorer.vectors) if self.settings.verify else None
-        try:
-            chat = load_chat_model(self.settings)
-        except LLMUnavailableError as error:
-            return GenerativeAnswerer(extractive, None, verifier, unavailable=str(error))
-        in_process = not self.settings.llm_base_url
-        return GenerativeAnswerer(extractive, chat, verifier, serial=in_process)
 
     def ask(
         self,
@@ -193,7 +187,7 @@ class Assistant:
                 yield event
                 continue
             done = time.perf_counter()
-            yield event.to_answer(
+            yield self._noted(event, retrieval.passages).to_answer(
                 analysed,
                 retrieval.passages,
                 answerer.mode,
@@ -205,6 +199,11 @@ class Assistant:
                     "first_token": round(((first_text or done) - started) * 1000, 2),
                 },
             )
+
+    def _noted(self, draft: Draft, passages: list[Passage]) -> Draft:
+        """``draft``, saying so when the learned scorer had no say for want of vectors."""
+        note = self._vectors.note([p.chunk for p in passages]) if self._vectors else ""
+        return replace(draft, note="; ".join(filter(None, [draft.note, note]))) if note else draft
 
     def index(
         self,
@@ -224,23 +223,26 @@ class Assistant:
             if rebuild:
                 ChunkStore.drop(client, self.settings.collection)
                 SentenceStore.drop(client, self.settings.collection)
+                with self._opening:
+                    self._vectors = None  # of the dropped collection
             store = self._open_store(client, create=True)
-            sentences = self._sentence_store(client)
+            vectors = self._learned_vectors()
             report = index_paths(
-                targets, store, self.embeddings, self.settings, sentences=sentences,
-                progress=progress,
+                targets, store, self.embeddings, self.settings,
+                sentences=vectors.store if vectors else None, progress=progress,
             )  # fmt: skip
             self._renew_retriever(store)
-            with self._opening:
-                self._sentences = sentences
+        if vectors:  # computed behind: wait_for_sentence_vectors
+            deleted = {i for w in store.written for i in w.deleted}
+            vectors.fill(c for w in store.written for c in w.stored if c.id not in deleted)
         return report
 
     def remove(self, source: str | Path) -> int:
         """Delete every chunk of ``source`` from the index; how many there were."""
         with index_lock(self.settings.index_dir):
-            client = self._client(create=False)
-            store = self._open_store(client, create=False)
-            removed = remove_source(str(source), store, self._sentence_store(client))
+            store = self._open_store(self._client(create=False), create=False)
+            vectors = self._learned_vectors()
+            removed = remove_source(str(source), store, vectors.store if vectors else None)
             self._renew_retriever(store)
         return removed
 
@@ -288,10 +290,6 @@ class Assistant:
 
     def _client(self, *, create: bool) -> Any:
         return chroma_client(self.settings.index_dir, self.settings.chroma_url, create=create)
-
-    def _sentence_store(self, client: Any) -> SentenceStore | None:
-        scorer = self.sentence_scorer
-        return SentenceStore.open(client, self.settings.collection, scorer) if scorer else None
 
     def _open_store(self, client: Any, *, create: bool) -> ChunkStore:
         settings = self.settings

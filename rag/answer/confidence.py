@@ -28,9 +28,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rag.answer.answerer import Draft, WholeAnswerer, abstention, quote
-from rag.answer.candidates import NAME
+from rag.answer.candidates import NAME, Candidate
 from rag.answer.evidence import Evidence, EvidenceScorer, Ranking
-from rag.answer.extractive import cause_of, short_answers, short_draft
+from rag.answer.extractive import (
+    cause_of,
+    differing_draft,
+    other_figure,
+    short_answers,
+    short_draft,
+)
 from rag.answer.question import Question
 from rag.records import Passage
 
@@ -77,6 +83,7 @@ class Proposal:
     draft: Draft
     evidence: Evidence
     features: dict[str, float]
+    chosen: list[Candidate]  # its short answer (none: the sentence quoted)
 
 
 class CalibratedAnswerer(WholeAnswerer):
@@ -99,6 +106,13 @@ class CalibratedAnswerer(WholeAnswerer):
         probability, best = max(rated, key=lambda r: r[0])
         if probability < self._confidence.threshold:
             return abstention(question, documents)
+        trusted = [
+            (p.evidence, p.chosen, chance)
+            for chance, p in rated
+            if chance >= self._confidence.threshold and p.chosen
+        ]
+        if best.chosen and (rival := other_figure(best.evidence, best.chosen, trusted, _third)):
+            return differing_draft(question, [(best.evidence, best.chosen), rival], documents)
         return best.draft
 
 
@@ -116,7 +130,7 @@ def proposals(question: Question, ranking: Ranking, documents: int) -> list[Prop
         if question.expects:
             for chosen, fit in short_answers(question, evidence, ranking.matcher):
                 draft = short_draft(question, evidence, chosen, documents)
-                found.append(_proposal(question, draft, ranking, evidence, position, fit))
+                found.append(_proposal(question, draft, ranking, evidence, position, chosen, fit))
     return found
 
 
@@ -126,6 +140,7 @@ def _proposal(
     ranking: Ranking,
     chosen: Evidence,
     position: int,
+    short: list[Candidate] | None = None,
     fit: float = 0.0,
 ) -> Proposal:
     names = [
@@ -145,7 +160,11 @@ def _proposal(
         "quote": float(not draft.short),
         "position": float(position),
     }
-    return Proposal(draft, chosen, features)
+    return Proposal(draft, chosen, features, short or [])
+
+
+def _third(found: tuple[Evidence, list[Candidate], float]) -> float:
+    return found[2]  # a rival's probability
 
 
 def load_confidence(scorer: str, path: Path = MODELS_FILE) -> Confidence:

@@ -11,6 +11,7 @@ calibrated answerer (rag.answer.confidence) too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from rag.answer.answerer import Draft, WholeAnswerer, abstention, cited_draft, quote, says
@@ -99,7 +100,7 @@ class ExtractiveAnswerer(WholeAnswerer):
         ]
         if found:
             chosen_evidence, chosen, _ = max(found, key=_strength)
-            rival = _other_figure(chosen_evidence, chosen, found)
+            rival = other_figure(chosen_evidence, chosen, found, _strength)
             if rival:
                 return differing_draft(question, [(chosen_evidence, chosen), rival], documents)
             return short_draft(question, chosen_evidence, chosen, documents)
@@ -118,8 +119,11 @@ def _strength(found: Found) -> float:
     return evidence.match + fit
 
 
-def _other_figure(
-    evidence: Evidence, chosen: list[Candidate], found: list[Found]
+def other_figure(
+    evidence: Evidence,
+    chosen: list[Candidate],
+    found: list[Found],
+    strength: Callable[[Found], float],
 ) -> tuple[Evidence, list[Candidate]] | None:
     """Another document's figure for what ``chosen`` counts: the strongest of
     ``found`` (each would be an answer on its own) from another document whose
@@ -136,7 +140,7 @@ def _other_figure(
     ]
     if not others:
         return None
-    other, figure, _ = max(others, key=_strength)
+    other, figure, _ = max(others, key=strength)
     return other, figure
 
 

@@ -36,6 +36,9 @@ def run_index(assistant: Assistant, args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         _print_report(report)
+    # The chunks are searchable now, by every process; their sentence vectors
+    # (when on) are computed behind, and this process stays until they are.
+    assistant.wait_for_sentence_vectors(progress=not args.json and sys.stderr.isatty())
     return EXIT_PARTIAL if report.with_status("skipped") else 0
 
 

@@ -109,6 +109,7 @@ def run_configuration(
     assistant = Assistant(settings)
     started = time.perf_counter()
     assistant.index(documents)
+    assistant.wait_for_sentence_vectors()  # the items are judged with all of them
     index_seconds = round(time.perf_counter() - started, 2)
     languages, overlaps = describe_items(items, documents)
     assistant.ask(COLD_START_QUESTION)  # load models once: the items are timed warm
@@ -149,6 +150,7 @@ def eval_assistant(documents: Path, settings: Settings | None = None) -> Assista
     settings = settings or Settings()
     assistant = Assistant(settings.model_copy(update={"index_dir": eval_index_dir(settings)}))
     assistant.index([documents])
+    assistant.wait_for_sentence_vectors()
     return assistant
 
 

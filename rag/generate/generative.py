@@ -90,6 +90,9 @@ class GenerativeAnswerer:
         if not evidence:
             yield extractive  # the documents do not answer: no LLM call
             return
+        if extractive.differing:  # an LLM asked for one answer would state one figure
+            yield _fallback(extractive, "the documents differ: each figure is shown, cited")
+            return
         if self._chat is None:
             yield _fallback(extractive, f"LLM unavailable ({self._unavailable})")
             return

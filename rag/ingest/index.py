@@ -70,8 +70,9 @@ def index_paths(
     sentences: SentenceStore | None = None,
     progress: bool = False,
 ) -> IndexReport:
-    """Bring ``store`` (and ``sentences``, the vectors of its chunks'
-    sentences, when kept) in line with the files under ``paths``."""
+    """Bring ``store`` in line with the files under ``paths``, deleting from
+    ``sentences`` (when kept) the sentence vectors of chunks deleted; those
+    of chunks added are computed after (rag.ingest.sentence_fill)."""
     files, folders = discover(paths)
     signature = chunking_signature(settings)
     # Files alone: what the index holds of them is all that is read (a
@@ -170,8 +171,6 @@ class _Writer:
         if self._new and not self._settings.chroma_url:
             check_disk_space(self._settings.index_dir, len(self._new))
         self._store.add(self._new, self._new_metadata, self._vectors)
-        if self._sentences:
-            self._sentences.add(self._new)
         self._store.update_metadata(list(self._moved), list(self._moved.values()))
         self._store.delete(self._stale)
         if self._sentences:

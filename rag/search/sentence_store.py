@@ -3,16 +3,15 @@
 
 They live in Chroma so that every process serving the index reads the same
 ones, embedded or on a server. E5 costs far more than USE a sentence, so they
-are computed once, when a chunk is stored, and a warm question embeds only
-itself. A sentence's id is its chunk's id and its offsets in the chunk; a
-chunk's id derives from its text, so a changed chunk is a new chunk with new
-sentences and the old one's go when it goes. An index built before sentences
-were stored (or with them off) is filled on first use, said once.
+are computed once, after a chunk is stored (behind indexing:
+rag.ingest.sentence_fill), and a warm question embeds only itself. A
+sentence's id is its chunk's id and its offsets in the chunk; a chunk's id
+derives from its text, so a changed chunk is a new chunk with new sentences
+and the old one's go when it goes.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,6 @@ from rag.text.sentences import sentence_spans
 
 SUFFIX = "-sentences"
 Key = tuple[str, int, int]  # chunk id, sentence start and end in the chunk's text
-logger = logging.getLogger(__name__)
 
 
 class SentenceStore:
@@ -34,7 +32,6 @@ class SentenceStore:
     def __init__(self, collection: Any, scorer: Embeddings) -> None:
         self._collection = collection
         self._scorer = scorer
-        self._filled = False
 
     @classmethod
     @chroma_errors(writes=True)
@@ -75,24 +72,9 @@ class SentenceStore:
         if chunk_ids:
             self._collection.delete(where={"chunk": {"$in": chunk_ids}})
 
-    def vectors(self, chunks: list[Chunk]) -> dict[Key, np.ndarray]:
-        """The vector of every sentence of ``chunks``; those of chunks stored
-        without them are computed and kept now."""
-        found = self._read(chunks)
-        stored = {chunk_id for chunk_id, _, _ in found}
-        missing = [c for c in chunks if c.id not in stored and sentence_spans(c.text, c.language)]
-        if missing:
-            if not self._filled:
-                logger.warning(
-                    "this index was built without sentence vectors: computing them as "
-                    "questions need them (`rag index --rebuild` computes all at once)"
-                )
-                self._filled = True
-            found |= self.add(missing)
-        return found
-
     @chroma_errors(writes=False)
-    def _read(self, chunks: list[Chunk]) -> dict[Key, np.ndarray]:
+    def vectors(self, chunks: list[Chunk]) -> dict[Key, np.ndarray]:
+        """The stored vector of every sentence of ``chunks`` that has one."""
         if not chunks:
             return {}
         got = self._collection.get(

@@ -63,3 +63,18 @@ def test_documents_that_agree_give_one_answer(ferry: Assistant) -> None:
     answer = ferry.ask("How many people were pulled from the water?")
     assert answer.answer.startswith("14 [1].") and answer.differing == []
     assert ferry.ask("Who chairs the CSTO?").differing == []  # no figure: nothing to differ
+
+
+@pytest.mark.parametrize("mode", ["learned confidence", "llm"])
+def test_the_other_answer_modes_show_both_figures_too(
+    ferry: Assistant, smollm2: Path, mode: str
+) -> None:
+    overrides: dict[str, object] = (
+        {"confidence": "learned"} if mode != "llm" else {"mode": "llm", "llm_model_path": smollm2}
+    )
+    assistant = Assistant.from_settings(ferry.settings, **overrides)
+    answer = assistant.ask("How many passengers was the ferry carrying?")
+    assert answer.differing == [{"n": 1, "answer": "231"}, {"n": 2, "answer": "212"}]
+    assert "231 [1] (2021-10-23); 212 [2] (2021-10-20)" in answer.answer
+    assert answer.mode == "extractive" and (mode != "llm" or "differ" in answer.note)
+    assert_verified(answer)

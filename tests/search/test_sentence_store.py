@@ -3,7 +3,6 @@ in a temp folder and the real E5 model, through the public API."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +57,7 @@ def test_every_stored_sentence_has_its_vector_through_changes(
     (docs / "ferry.en.txt").write_text(ENGLISH, encoding="utf-8")
     assistant = Assistant.from_settings(index_dir=index_dir, sentence_vectors=True)
     assistant.index([docs])
+    assistant.wait_for_sentence_vectors()
     keys, texts = stored(index_dir)
     assert len(keys) == 6 and sentence_count(index_dir, e5) == 6
     passages = assistant.retrieve("Combien de blessés ?")
@@ -70,6 +70,7 @@ def test_every_stored_sentence_has_its_vector_through_changes(
     # A changed document: its old chunk's sentences go, the new chunk's come.
     (docs / "fusion.fr.txt").write_text(FRENCH.replace("dix voix", "onze voix"), encoding="utf-8")
     assistant.index([docs])
+    assistant.wait_for_sentence_vectors()
     keys_after, _ = stored(index_dir)
     assert keys_after != keys and sentence_count(index_dir, e5) == len(keys_after) == 6
     assert set(assistant.sentence_vectors(assistant.retrieve("vote"))) <= keys_after
@@ -82,8 +83,28 @@ def test_every_stored_sentence_has_its_vector_through_changes(
     assert sentence_count(index_dir, e5) == 0
 
 
-def test_an_index_built_without_them_is_filled_on_first_use(
-    tmp_path: Path, e5: E5Embeddings, caplog: pytest.LogCaptureFixture
+def test_indexing_returns_before_them_and_answers_say_when_they_were_not_used(
+    tmp_path: Path, e5: E5Embeddings
+) -> None:
+    """Chunks are searchable as soon as they are stored; their sentence
+    vectors are computed behind, and an answer given meanwhile says that the
+    learned scorer had no say."""
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    docs.mkdir()
+    (docs / "ferry.en.txt").write_text(ENGLISH * 12, encoding="utf-8")  # several chunks
+    assistant = Assistant.from_settings(index_dir=index_dir, sentence_vectors=True)
+    assistant.index([docs])
+    assert sentence_count(index_dir, e5) < 36  # not all computed yet
+    answer = assistant.ask("How many people were injured?")
+    assert answer.answer.startswith("Nineteen")
+    assert answer.note == "" or "still being computed" in answer.note
+    assistant.wait_for_sentence_vectors()
+    assert sentence_count(index_dir, e5) == len(stored(index_dir)[0])
+    assert assistant.ask("How many people were injured?").note == ""
+
+
+def test_an_index_built_without_them_is_filled_behind_the_first_questions(
+    tmp_path: Path, e5: E5Embeddings
 ) -> None:
     docs, index_dir = tmp_path / "docs", tmp_path / "index"
     docs.mkdir()
@@ -91,19 +112,17 @@ def test_an_index_built_without_them_is_filled_on_first_use(
     Assistant.from_settings(index_dir=index_dir).index([docs])  # off by default
     assert sentence_count(index_dir, e5) == 0
     assistant = Assistant.from_settings(index_dir=index_dir, sentence_vectors=True)
-    passages = assistant.retrieve("How many were injured?")
-    with caplog.at_level(logging.WARNING, logger="rag.search.sentence_store"):
-        first = assistant.sentence_vectors(passages)
-        again = assistant.sentence_vectors(passages)
-    assert len(first) == 3 and set(again) == set(first)
+    first = assistant.ask("How many people were injured?")
+    assert first.answer.startswith("Nineteen") and "still being computed" in first.note
+    assistant.wait_for_sentence_vectors()
+    assert len(assistant.sentence_vectors(first.passages)) == 3
     assert sentence_count(index_dir, e5) == 3
-    [said] = [r.getMessage() for r in caplog.records if r.name == "rag.search.sentence_store"]
-    assert "built without sentence vectors" in said
+    assert assistant.ask("How many people were injured?").note == ""
 
 
 @pytest.mark.server
 def test_a_second_process_reads_them_from_the_chroma_server(
-    chroma_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    chroma_server: str, tmp_path: Path
 ) -> None:
     """What one indexer stored on the server, another reader gets without
     computing it (each Assistant is its own client, as two processes are)."""
@@ -113,10 +132,7 @@ def test_a_second_process_reads_them_from_the_chroma_server(
     on_server = {"chroma_url": chroma_server, "collection": "server-sentences"}
     indexer = Assistant.from_settings(index_dir=tmp_path, sentence_vectors=True, **on_server)
     indexer.index([docs])
+    indexer.wait_for_sentence_vectors()
     reader = Assistant.from_settings(index_dir=tmp_path, sentence_vectors=True, **on_server)
-    with caplog.at_level(logging.WARNING, logger="rag.search.sentence_store"):
-        vectors = reader.sentence_vectors(reader.retrieve("How many were injured?"))
-    assert len(vectors) == 3
-    assert [
-        r for r in caplog.records if r.name == "rag.search.sentence_store"
-    ] == []  # none computed
+    assert len(reader.sentence_vectors(reader.retrieve("How many were injured?"))) == 3
+    assert reader.ask("How many people were injured?").note == ""  # none to compute
