@@ -83,7 +83,7 @@ class HybridRetriever:
     def dates(self) -> dict[str, str]:
         """Every indexed source and its publication date ("" when unknown),
         read from the BM25 index's chunks once per state of the index."""
-        return {c.source: c.date for c in self._lexical_index().chunks}
+        return {c.source: c.date for c in self.lexical().chunks}
 
     @property
     def documents(self) -> int:
@@ -102,7 +102,8 @@ class HybridRetriever:
         """The BM25 index, when a search or the caller has loaded it."""
         return self._lexical
 
-    def _lexical_index(self) -> LexicalIndex:
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index, loaded (or built) at its first use."""
         if self._lexical is None:
             self._lexical = lexical_index(self._store, self._settings)
         return self._lexical
@@ -125,14 +126,14 @@ class HybridRetriever:
             clock = now
 
         if self._lexical is None:
-            self._lexical_index()
+            self.lexical()
             lap("lexical_load")
         fetch = max(settings.fetch_k, k)
         vector = self._embeddings.embed_query(question)
         lap("embed")
         dense = self._store.search(vector, fetch, sources)
         lap("dense")
-        lexical = self._lexical_index().search(question, fetch, sources)
+        lexical = self.lexical().search(question, fetch, sources)
         lap("lexical")
         fused = reciprocal_rank_fusion(
             [(dense, settings.dense_weight), (lexical, settings.lexical_weight)],
