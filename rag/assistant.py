@@ -35,7 +35,7 @@ from rag.search.retrieve import (
     lexical_index,
 )
 from rag.search.sentence_store import Key, SentenceStore
-from rag.search.store import ChunkStore
+from rag.search.store import ChunkStore, Written, still_stored
 from rag.settings import Settings
 
 ANSWER_MODES = get_args(Settings.model_fields["mode"].annotation)
@@ -231,10 +231,10 @@ class Assistant:
                 targets, store, self.embeddings, self.settings,
                 sentences=vectors.store if vectors else None, progress=progress,
             )  # fmt: skip
-            self._renew_retriever(store)
+            written = store.take_written()
+            self._renew_retriever(store, written)
         if vectors:  # computed behind: wait_for_sentence_vectors
-            deleted = {i for w in store.written for i in w.deleted}
-            vectors.fill(c for w in store.written for c in w.stored if c.id not in deleted)
+            vectors.fill(still_stored(written))
         return report
 
     def remove(self, source: str | Path) -> int:
@@ -243,7 +243,7 @@ class Assistant:
             store = self._open_store(self._client(create=False), create=False)
             vectors = self._learned_vectors()
             removed = remove_source(str(source), store, vectors.store if vectors else None)
-            self._renew_retriever(store)
+            self._renew_retriever(store, store.take_written())
         return removed
 
     def search(
@@ -271,13 +271,13 @@ class Assistant:
         """Indexed sources and their publication dates ("" when unknown)."""
         return self._hybrid().dates
 
-    def _renew_retriever(self, store: ChunkStore) -> None:
-        """A retriever over the changed ``store``, its BM25 index built now,
-        under the index lock, rather than by the next question."""
+    def _renew_retriever(self, store: ChunkStore, written: list[Written]) -> None:
+        """A retriever over the changed ``store``, its BM25 index brought up
+        to date now (with the writes ``written`` through it), under the index
+        lock, rather than by the next question."""
         known = self._retriever.loaded_lexical if self._retriever else None
-        retriever = HybridRetriever(
-            store, self.embeddings, self.settings, lexical_index(store, self.settings, known)
-        )
+        lexical = lexical_index(store, self.settings, known, written)
+        retriever = HybridRetriever(store, self.embeddings, self.settings, lexical)
         with self._opening:
             self._retriever = retriever
 

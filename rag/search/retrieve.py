@@ -21,7 +21,7 @@ from rag.search.fuse import reciprocal_rank_fusion
 from rag.search.lexical import LexicalIndex
 from rag.search.lexical_files import load_lexical, save_lexical
 from rag.search.scope import sources_in_scope
-from rag.search.store import ChunkStore
+from rag.search.store import ChunkStore, Written
 from rag.settings import Settings
 
 # How often a process asks whether another one changed the index it shares
@@ -156,25 +156,28 @@ class HybridRetriever:
 
 
 def lexical_index(
-    store: ChunkStore, settings: Settings, known: LexicalIndex | None = None
+    store: ChunkStore,
+    settings: Settings,
+    known: LexicalIndex | None = None,
+    written: Sequence[Written] = (),
 ) -> LexicalIndex:
     """The BM25 index of ``store``'s chunks as they are now.
 
-    ``known``: an index the caller holds, of an earlier state. When the
-    writes made through ``store`` start from that state (or from the one
-    saved on disk), they are applied to it; else the index saved for the
-    current generation is loaded (reusing ``known``'s base when it is the
-    same); else it is built from every chunk. A new state is saved for the
-    next process."""
+    ``known``: an index the caller holds, of an earlier state; ``written``:
+    the writes made through ``store`` since it was opened. When they start
+    from ``known``'s state (or from the one saved on disk), they are applied
+    to it; else the index saved for the current generation is loaded
+    (reusing ``known``'s base when it is the same); else it is built from
+    every chunk. A new state is saved for the next process."""
     folder = settings.index_dir / f"lexical-{settings.collection}"
     generation = store.generation()
     if known is not None and known.generation == generation:
         return known
     index = None
-    if store.written:
+    if written:
         if known is None or known.generation != store.opened_at:
             known = load_lexical(folder, store.opened_at, known)
-        index = known.changed(store.written, generation) if known else None
+        index = known.changed(written, generation) if known else None
     elif (index := load_lexical(folder, generation, known)) is not None:
         return index
     if index is None:

@@ -45,16 +45,23 @@ class Written:
 class ChunkStore:
     """The collection of one index; all Chroma access goes through here.
 
-    It keeps what was written through it (``written``, since the collection
-    was at generation ``opened_at``), so that what is built from the chunks
-    (the BM25 index) can be brought up to date without reading them all."""
+    It keeps what was written through it since the collection was at
+    generation ``opened_at`` (``take_written``), so that what is built from
+    the chunks (the BM25 index) can be brought up to date without reading
+    them all."""
 
     def __init__(self, collection: Any, client: Any = None) -> None:
         """``client``: the one ``collection`` came from, to read it afresh."""
         self._collection = collection
         self._client = client
         self.opened_at = self.generation()
-        self.written: list[Written] = []
+        self._written: list[Written] = []
+
+    def take_written(self) -> list[Written]:
+        """The writes made through this store, in order; forgotten here (a
+        run's new chunks are not kept twice)."""
+        written, self._written = self._written, []
+        return written
 
     @classmethod
     @chroma_errors(writes=True)
@@ -189,13 +196,13 @@ class ChunkStore:
                 metadatas=metadatas,
                 embeddings=vectors,
             )
-            self.written.append(Written(stored=tuple(chunks)))
+            self._written.append(Written(stored=tuple(chunks)))
 
     @chroma_errors(writes=True)
     def update_metadata(self, ids: list[str], metadatas: list[Metadata]) -> None:
         if ids:
             self._collection.update(ids=ids, metadatas=metadatas)
-            self.written.append(Written(updated=tuple(zip(ids, metadatas, strict=True))))
+            self._written.append(Written(updated=tuple(zip(ids, metadatas, strict=True))))
 
     def remove_source(self, source: str) -> list[str]:
         """Delete every chunk of ``source``; the ids of those there were."""
@@ -210,7 +217,7 @@ class ChunkStore:
     def delete(self, ids: list[str]) -> None:
         if ids:
             self._collection.delete(ids=ids)
-            self.written.append(Written(deleted=tuple(ids)))
+            self._written.append(Written(deleted=tuple(ids)))
 
     @chroma_errors(writes=False)
     def search(
@@ -247,6 +254,12 @@ class ChunkStore:
             if len(ids) < _PAGE:
                 return
             offset += _PAGE
+
+
+def still_stored(written: list[Written]) -> list[Chunk]:
+    """The chunks ``written`` stored and did not delete after."""
+    deleted = {i for w in written for i in w.deleted}
+    return [c for w in written for c in w.stored if c.id not in deleted]
 
 
 def _search_depth(collection: Any, ef_search: int) -> None:
