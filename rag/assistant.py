@@ -35,7 +35,7 @@ from rag.search.retrieve import (
     lexical_index,
 )
 from rag.search.sentence_store import Key, SentenceStore
-from rag.search.store import ChunkStore, Written, still_stored
+from rag.search.store import ChunkStore, Written
 from rag.settings import Settings
 
 ANSWER_MODES = get_args(Settings.model_fields["mode"].annotation)
@@ -234,7 +234,7 @@ class Assistant:
             written = store.take_written()
             self._renew_retriever(store, written)
         if vectors:  # computed behind: wait_for_sentence_vectors
-            vectors.fill(still_stored(written))
+            vectors.fill_after(store, written)
         return report
 
     def remove(self, source: str | Path) -> int:

@@ -6,8 +6,9 @@ The learned sentence scorer (E5, rag.models.e5) costs ~14 ms a sentence on
 background thread computes and stores their vectors, batch by batch. A
 question whose passages lack some is answered without the learned scorer,
 says so, and queues them (an index built with sentence vectors off is filled
-this way). `rag index` waits for the queue, with a progress bar, before it
-exits; a process stopped meanwhile leaves the rest to be filled on use.
+this way, or all at once by the next `rag index`). `rag index` waits for
+the queue, with a progress bar, before it exits; a process stopped
+meanwhile leaves the rest to be filled on use.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from langchain_core.embeddings import Embeddings
 from rag.errors import RagError
 from rag.records import Chunk
 from rag.search.sentence_store import Key, SentenceStore
+from rag.search.store import ChunkStore, Written, still_stored
 from rag.text.sentences import sentence_spans
 
 BATCH = 32  # chunks embedded and stored per write (~2 s of E5 on 2 cores)
@@ -58,6 +60,12 @@ class SentenceVectors:
                     target=self._run, name="sentence-vectors", daemon=True
                 )
                 self._thread.start()
+
+    def fill_after(self, chunks: ChunkStore, written: list[Written]) -> None:
+        """Queue the chunks an indexing run stored (``written`` through
+        ``chunks``), or every chunk when none has vectors yet: sentence
+        vectors switched on for an index built without them."""
+        self.fill(chunks.chunks() if self.store.count() == 0 else still_stored(written))
 
     def wait(self, progress: bool = False) -> None:
         """Return once every queued chunk has its vectors (a bar on stderr when ``progress``)."""

@@ -22,6 +22,8 @@ from rag.answer.confidence import (
 )
 from rag.answer.question import analyse
 
+from ..conftest import DATA
+
 
 def model(weights: dict[str, float], threshold: float = 0.5) -> Confidence:
     return Confidence(
@@ -86,6 +88,8 @@ def test_the_calibrated_answerer_rates_the_answer_above_a_tempting_unanswerable(
     article_index_copy: Path,
 ) -> None:
     assistant = Assistant.from_settings(index_dir=article_index_copy, sentence_vectors=True)
+    assistant.index([DATA])  # built without sentence vectors: all queued now
+    assistant.wait_for_sentence_vectors()
     confidence = load_confidence("e5")
 
     def rated(text: str) -> list[tuple[float, Proposal]]:
