@@ -76,7 +76,7 @@ class SentenceVectors:
 
         with tqdm(total=self.pending, desc="sentence vectors", unit="chunk", leave=False) as bar:
             while not self._idle.wait(0.5):
-                bar.update(bar.total - self.pending - bar.n)
+                bar.update(max(0, bar.total - self.pending - bar.n))
 
     def stored(self, chunks: list[Chunk]) -> dict[Key, np.ndarray]:
         """The vectors of the sentences of ``chunks`` stored so far."""

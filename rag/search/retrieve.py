@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from rag.errors import RagError
 from rag.records import Passage, Scope
 from rag.search.fuse import reciprocal_rank_fusion
 from rag.search.lexical import LexicalIndex
@@ -28,6 +30,7 @@ from rag.settings import Settings
 # (one metadata read); what the other indexed is searched here once the BM25
 # index of the new state is loaded (or built) in the background after that.
 REFRESH_SECONDS = 2.0
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -76,6 +79,8 @@ class HybridRetriever:
             lexical = lexical_index(store, self._settings, self._lexical)
             self._store, self._lexical = store, lexical
             self.__dict__.pop("dates", None)  # the cached property, read anew
+        except RagError as error:  # a lost server: tried again at the next check
+            logger.warning("the index changed but could not be read again: %s", error)
         finally:
             self._loading = False
 
