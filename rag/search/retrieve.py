@@ -19,6 +19,7 @@ from pydantic import ConfigDict
 
 from rag.errors import RagError
 from rag.records import Passage, Scope
+from rag.search.change_log import ChangeLog
 from rag.search.fuse import reciprocal_rank_fusion
 from rag.search.lexical import LexicalIndex
 from rag.search.lexical_files import load_lexical, save_lexical
@@ -169,22 +170,32 @@ def lexical_index(
     """The BM25 index of ``store``'s chunks as they are now.
 
     ``known``: an index the caller holds, of an earlier state; ``written``:
-    the writes made through ``store`` since it was opened. When they start
-    from ``known``'s state (or from the one saved on disk), they are applied
-    to it; else the index saved for the current generation is loaded
-    (reusing ``known``'s base when it is the same); else it is built from
-    every chunk. A new state is saved for the next process."""
+    the writes made through ``store`` since it was opened (published to the
+    change log for other hosts). When they start from ``known``'s state (or
+    from the one saved on disk), they are applied to it; else the index saved
+    for the current generation is loaded (reusing ``known``'s base when it is
+    the same); else the writes that led from ``known``'s state to this one
+    are read from the change log and applied; else it is built from every
+    chunk. A new state is saved for the next process."""
     folder = settings.index_dir / f"lexical-{settings.collection}"
     generation = store.generation()
     if known is not None and known.generation == generation:
         return known
     index = None
     if written:
+        ChangeLog.open(store.client, settings.collection).publish(
+            store.opened_at, generation, list(written)
+        )
         if known is None or known.generation != store.opened_at:
             known = load_lexical(folder, store.opened_at, known)
         index = known.changed(written, generation) if known else None
     elif (index := load_lexical(folder, generation, known)) is not None:
         return index
+    elif known is not None:  # another host's change: its writes, from Chroma
+        writes = ChangeLog.open(store.client, settings.collection).between(
+            known.generation, generation
+        )
+        index = known.changed(writes, generation) if writes is not None else None
     if index is None:
         index = LexicalIndex.build(store.chunks(), generation)
     with suppress(OSError):  # a read-only or full disk: built again next time

@@ -20,6 +20,7 @@ from rag.records import Chunk
 from rag.search.chroma import chroma_errors
 
 Metadata = dict[str, Any]
+CHANGES = "-changes"  # the collection of the runs' writes (rag.search.change_log)
 _PAGE = 5000
 _NAMES = 1000  # sources named in one query (SQLite caps a query's parameters)
 # Chroma's HNSW defaults (16 neighbours, ef 100) lose most of the planted
@@ -112,9 +113,16 @@ class ChunkStore:
     @classmethod
     @chroma_errors(writes=True)
     def drop(cls, client: Any, name: str) -> None:
-        """Delete collection ``name`` if it exists."""
-        if name in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
-            client.delete_collection(name)
+        """Delete collection ``name`` and its log of changes, where they exist."""
+        existing = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+        for collection in (name, name + CHANGES):
+            if collection in existing:
+                client.delete_collection(collection)
+
+    @property
+    def client(self) -> Any:
+        """The Chroma client the collection came from (None if not known)."""
+        return self._client
 
     def generation(self) -> str:
         """A token that changes whenever the chunks may have (see renew_generation),

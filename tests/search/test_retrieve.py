@@ -15,9 +15,9 @@ from rag import Assistant
 from rag.errors import IndexNotFoundError, QuestionError
 from rag.evaluate.items import load_eval_set
 from rag.evaluate.judge import evidence_rank
-from rag.records import Scope
+from rag.records import Chunk, Scope
 
-from ..conftest import REPO, run_rag
+from ..conftest import DATA, REPO, run_rag
 
 pytestmark = pytest.mark.slow
 CHAIR = "présidence de l’OTSC"
@@ -168,3 +168,40 @@ def test_a_file_changed_by_another_process_is_answered_here(
     while not (answer := assistant.ask(question).answer).startswith("Paul Girard"):
         assert time.monotonic() < deadline, answer
         time.sleep(0.2)
+
+
+def reader_chunks(assistant: Assistant) -> list[Chunk]:
+    """The chunks the BM25 index of ``assistant`` holds."""
+    return assistant.as_retriever().hybrid.lexical().chunks
+
+
+@pytest.mark.server
+def test_a_host_without_the_shared_folder_replays_the_other_hosts_writes(
+    chroma_server: str, tmp_path: Path
+) -> None:
+    """Two hosts on one Chroma server, each with its own RAG_INDEX_DIR: the
+    one that did not index a change brings its BM25 index up to date from
+    the change log in Chroma, without rebuilding it from every chunk."""
+    notice = tmp_path / "lighthouse.txt"
+    notice.write_text(KEEPER.format("Jeanne Morel"), encoding="utf-8")
+    shared = {"chroma_url": chroma_server, "collection": "two-hosts"}
+    writer = Assistant.from_settings(index_dir=tmp_path / "writer", **shared)
+    writer.index([DATA, notice])
+    reader = Assistant.from_settings(index_dir=tmp_path / "reader", **shared)
+    question = "Who is the keeper of the lighthouse?"
+    assert reader.ask(question).answer.startswith("Jeanne Morel")
+    lexical = tmp_path / "reader" / "lexical-two-hosts"
+    base_written = (lexical / "chunks.jsonl").stat().st_mtime_ns
+
+    notice.write_text(KEEPER.format("Paul Girard"), encoding="utf-8")
+    writer.index([notice])
+    deadline = time.monotonic() + 10
+    # The dense side may find the new chunk first; the BM25 index follows at
+    # the reader's next check, saved as a delta on the base it had.
+    while "Paul Girard" not in (lexical / "delta.json").read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline
+        reader.ask(question)
+        time.sleep(0.2)
+    assert (lexical / "chunks.jsonl").stat().st_mtime_ns == base_written  # replayed, not rebuilt
+    assert reader.ask(question).answer.startswith("Paul Girard")
+    assert any("Paul Girard" in c.text for c in reader_chunks(reader))
