@@ -183,9 +183,7 @@ def lexical_index(
         return known
     index = None
     if written:
-        ChangeLog.open(store.client, settings.collection).publish(
-            store.opened_at, generation, list(written)
-        )
+        _publish(store, settings, list(written))
         if known is None or known.generation != store.opened_at:
             known = load_lexical(folder, store.opened_at, known)
         index = known.changed(written, generation) if known else None
@@ -201,6 +199,16 @@ def lexical_index(
     with suppress(OSError):  # a read-only or full disk: built again next time
         save_lexical(index, folder)
     return index
+
+
+def _publish(store: ChunkStore, settings: Settings, written: list[Written]) -> None:
+    """Log ``written`` for processes on other hosts; a failure only costs them a rebuild."""
+    try:
+        ChangeLog.open(store.client, settings.collection).publish(
+            store.opened_at, store.generation(), written
+        )
+    except RagError as error:
+        logger.warning("the change could not be logged for other hosts: %s", error)
 
 
 class PassageRetriever(BaseRetriever):
