@@ -84,12 +84,7 @@ class SentenceVectors:
 
     def unready(self, chunks: list[Chunk]) -> list[Chunk]:
         """Those of ``chunks`` with a sentence whose vector is not stored yet."""
-        stored = self.store.vectors(chunks)
-        return [
-            c
-            for c in chunks
-            if any((c.id, s, e) not in stored for s, e in sentence_spans(c.text, c.language))
-        ]
+        return _without_vectors(chunks, self.store.vectors(chunks))
 
     def note(self, chunks: list[Chunk]) -> str:
         """What a reader is told when some of ``chunks`` have no vectors yet ("" when all do)."""
@@ -105,9 +100,8 @@ class SentenceVectors:
         ``keys`` (in ``chunks``); None, with the missing chunks queued, when
         some sentences have no vector yet."""
         vectors = self.store.vectors(chunks)
-        missing = {key[0] for key in keys if key not in vectors}
-        if missing:
-            self.fill(c for c in chunks if c.id in missing)
+        if missing := _without_vectors(chunks, vectors):
+            self.fill(missing)
             return None
         asked = np.asarray(self._scorer.embed_query(text), dtype=np.float32)
         return [float(vectors[key] @ asked) for key in keys]
@@ -130,3 +124,13 @@ class SentenceVectors:
             finally:
                 with self._lock:
                     self._working = 0
+
+
+def _without_vectors(chunks: list[Chunk], stored: dict[Key, np.ndarray]) -> list[Chunk]:
+    """Those of ``chunks`` with a sentence not in ``stored`` (a chunk's
+    sentences are stored together, so it is all or none of them)."""
+    return [
+        c
+        for c in chunks
+        if any((c.id, s, e) not in stored for s, e in sentence_spans(c.text, c.language))
+    ]

@@ -73,14 +73,15 @@ class ChangeLog:
             chain.append(state)
             state = str(runs[state]["before"])
         chain.reverse()
-        documents = dict(zip(*self._documents(chain), strict=True))
+        documents = self._documents(chain)
         return [_written(w) for run in chain for w in json.loads(documents[run])]
 
-    def _documents(self, ids: list[str]) -> tuple[list[str], list[str]]:
+    def _documents(self, ids: list[str]) -> dict[str, str]:
+        """The recorded writes of the runs ``ids`` (JSON), by run."""
         if not ids:
-            return [], []
+            return {}
         got = self._collection.get(ids=ids, include=["documents"])
-        return got["ids"], [d or "[]" for d in got["documents"] or []]
+        return {i: d or "[]" for i, d in zip(got["ids"], got["documents"] or [], strict=True)}
 
     def _prune(self) -> None:
         got = self._collection.get(include=["metadatas"])
