@@ -1,11 +1,21 @@
-"""Measuring tools of the bench: latency percentiles, peak memory, disk size."""
+"""Measuring tools of the bench: latency percentiles, peak memory, disk size,
+the encoder's own rate and the time a changed article takes to be answered on."""
 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import psutil
+from langchain_core.embeddings import Embeddings
+
+from rag.assistant import Assistant
+from rag.ingest.chunk import chunk_document
+from rag.ingest.load import discover, load_document
+from rag.settings import Settings
+
+RAW_SAMPLE = 1_000  # passages the raw encoder embeds to give its own rate
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -50,3 +60,43 @@ def megabytes(folder: Path) -> float:
     """What the files under ``folder`` take, in MB."""
     size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
     return round(size / 2**20, 1)
+
+
+# Added to a planted article to time its re-index (the name is in no document).
+CHANGE = "The inquiry's spokesperson, Odile Brassard, confirmed the figures on Friday."
+CHANGE_QUESTION, CHANGE_ANSWER = "Who is the spokesperson of the inquiry?", "Odile Brassard"
+
+
+def reindex_one(assistant: Assistant, path: Path) -> tuple[float, bool]:
+    """Seconds from re-indexing ``path``, with CHANGE added, to an answer on
+    it, and whether the answer was CHANGE's; ``path`` and its index entries
+    are restored after."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(f"{text.rstrip()} {CHANGE}\n", encoding="utf-8")
+    try:
+        started = time.perf_counter()
+        assistant.index([path])
+        answer = assistant.ask(CHANGE_QUESTION).answer
+        seconds = time.perf_counter() - started
+    finally:
+        path.write_text(text, encoding="utf-8")
+        assistant.index([path])
+    return round(seconds, 2), answer.startswith(CHANGE_ANSWER)
+
+
+def raw_encoder_rate(paths: list[Path], encoder: Embeddings, settings: Settings) -> float:
+    """Passages per second of the encoder alone, in one call, on up to
+    RAW_SAMPLE passages of the same text chunked as the pipeline chunks it."""
+    texts: list[str] = []
+    files, _ = discover(paths)
+    for path in files:
+        document = load_document(path)
+        texts += [
+            c.text for c in chunk_document(document, settings.chunk_size, settings.chunk_overlap)
+        ]
+        if len(texts) >= RAW_SAMPLE:
+            break
+    encoder.embed_documents(texts[:8])  # first-call setup is not throughput
+    started = time.perf_counter()
+    encoder.embed_documents(texts[:RAW_SAMPLE])
+    return round(min(len(texts), RAW_SAMPLE) / (time.perf_counter() - started), 1)

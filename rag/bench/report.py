@@ -169,19 +169,29 @@ def _scale_table(data: dict[str, Any]) -> str:
     head = ["corpus", "store", "passages", "index p/s", "encoder p/s", "ratio",
             "answer p50 / p95 ms", "retrieval p95 ms", "first question ms", "cold ask ms", "hit@5",
             "right", "peak RSS MB", "disk MB", "re-index one s"]  # fmt: skip
-    rows = []
+    rows, reused = [], set()
     for r in data["rows"]:
         index, query = r["index"], r["query"]
         stages = query["stages_ms"]
+        kept = index.get("reused_from")  # absent from results of older runs
+        if kept:
+            reused.add(kept)
         rows.append([
-            r["corpus"], r["store"], f"{index['passages']:,}", f"{index['passages_per_s']:.0f}",
-            f"{index['raw_encoder_per_s']:.0f}", f"{index['ratio']:.2f}",
+            r["corpus"], r["store"], f"{index['passages']:,}{'*' if kept else ''}",
+            f"{index['passages_per_s']:.0f}", f"{index['raw_encoder_per_s']:.0f}",
+            f"{index['ratio']:.2f}",
             _p50_p95(stages["total"]), f"{stages['retrieve']['p95']:.0f}",
             f"{query['first_question_ms']:.0f}", f"{r['cold_ask_ms']:.0f}",
             f"{query['hit_at_5']:.2f}", f"{query['accuracy']:.2f}", f"{r['peak_rss_mb']:.0f}",
             f"{index['disk_mb']:.1f}", _seconds(index.get("reindex_s")),
         ])  # fmt: skip
-    return _markdown_table(head, rows)
+    note = ""
+    if reused:
+        note = (
+            f"\n\n\\* index kept from the run of {', '.join(sorted(reused))} (`--keep`): "
+            "index p/s, ratio and peak RSS (while indexing) are that run's."
+        )
+    return _markdown_table(head, rows) + note
 
 
 def _stage_table(data: dict[str, Any]) -> str:

