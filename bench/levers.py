@@ -2,7 +2,7 @@
 the top 5 among a generated haystack, for a few fusion settings, and what
 takes its slots when the default loses it.
 
-    python -m bench.levers [--size 10000] [--split dev] [--e5]
+    python -m bench.levers [--size 10000] [--split dev] [--e5] [--documents] [--expand]
 
 The haystack is `rag bench`'s (rag.bench.corpus: filler, wire copies, the
 eval documents planted with their follow-ups); the questions are the
@@ -12,6 +12,12 @@ alone put in the top 5 and the haystack does not. ``--e5`` also weighs a
 second stage: the fused top 20 reranked by RRF of their rank and of their
 best sentence's E5 similarity to the question (E5 computed here for the
 candidates only; a deployment would keep the vectors from indexing).
+``--documents`` weighs a document-level signal: a third RRF list, the dense
+search again within the 10 documents whose text (its first 2,000
+characters, embedded whole) is nearest the question. ``--expand`` weighs a
+cross-lingual BM25: each question word joined by its nearest words of the
+corpus vocabulary by the encoder (cosine >= 0.6, two at most), so that
+"chairs" may meet "présidence".
 """
 
 from __future__ import annotations
@@ -30,7 +36,10 @@ from rag.bench.run import parse_sizes
 from rag.evaluate.items import EVAL_DOCS, EVAL_SETS, SPLITS, EvalItem, load_eval_set
 from rag.evaluate.judge import evidence_rank
 from rag.models.e5 import load_sentence_scorer
+from rag.records import Passage
+from rag.search.fuse import Ranking, reciprocal_rank_fusion
 from rag.text.sentences import sentence_spans
+from rag.text.words import tokenize
 
 LEVERS: list[dict[str, Any]] = [
     {},
@@ -47,6 +56,8 @@ def main() -> None:
     parser.add_argument("--size", type=lambda s: parse_sizes(s)[0], default=10_000)
     parser.add_argument("--split", choices=SPLITS[:2], default="dev")
     parser.add_argument("--e5", action="store_true", help="weigh the E5 second stage too")
+    parser.add_argument("--documents", action="store_true", help="weigh a document signal too")
+    parser.add_argument("--expand", action="store_true", help="weigh BM25 word expansion too")
     args = parser.parse_args()
     needles = sorted(EVAL_DOCS.glob("*.txt"))
     items = [i for i in load_eval_set(EVAL_SETS[0]) if i.answerable and i.split == args.split]
@@ -65,6 +76,16 @@ def main() -> None:
         if args.e5:
             hits = _e5_reranked_hits(haystack, items)
             print(f"| E5 second stage over the fused top 20 | {hits / len(items):.3f} |")
+        if args.documents or args.expand:  # their baseline: the default fused again here
+            again = [_weighed(*_sides(haystack, i.question)) for i in items]
+            hits = sum(_fused_hit(haystack, i, r) for i, r in zip(items, again, strict=True))
+            print(f"| the default, fused here from its two sides | {hits / len(items):.3f} |")
+        if args.documents:
+            hits = _document_hits(haystack, corpus.root, items)
+            print(f"| dense search within the 10 nearest documents | {hits / len(items):.3f} |")
+        if args.expand:
+            hits = _expanded_hits(haystack, corpus.root, items)
+            print(f"| BM25 words expanded by the encoder | {hits / len(items):.3f} |")
         print(_lost(alone, haystack, items))
 
 
@@ -92,6 +113,61 @@ def _e5_reranked_hits(assistant: Assistant, items: list[EvalItem], depth: int = 
         by_e5 = {i: rank for rank, i in enumerate(np.argsort(similarity)[::-1])}
         order = sorted(range(len(passages)), key=lambda i: -(1 / (60 + i) + 1 / (60 + by_e5[i])))
         hits += evidence_rank(item, [passages[i] for i in order[:5]]) is not None
+    return hits
+
+
+def _sides(assistant: Assistant, question: str) -> tuple[Ranking, Ranking]:
+    """The dense and the BM25 rankings that the default fusion merges."""
+    depth = assistant.settings.fetch_k
+    passages = assistant.retrieve(question, k=2 * depth)  # all of both sides
+    dense = [(p.chunk, p.dense_score) for p in passages if p.dense_score is not None]
+    lexical = [(p.chunk, p.lexical_score) for p in passages if p.lexical_score is not None]
+    return sorted(dense, key=lambda c: -c[1])[:depth], sorted(lexical, key=lambda c: -c[1])[:depth]
+
+
+def _weighed(*rankings: Ranking) -> list[tuple[Ranking, float]]:
+    return [(ranking, 1.0) for ranking in rankings]
+
+
+def _fused_hit(assistant: Assistant, item: EvalItem, rankings: list[tuple[Ranking, float]]) -> bool:
+    top = reciprocal_rank_fusion(rankings, assistant.settings.rrf_k)[:5]
+    return evidence_rank(item, [Passage(chunk=c, score=s) for c, s in top]) is not None
+
+
+def _document_hits(assistant: Assistant, root: Path, items: list[EvalItem], top: int = 10) -> int:
+    """Items whose evidence is in the top 5 once a dense search within the
+    ``top`` documents nearest the question joins the fusion."""
+    paths = sorted(root.rglob("*.txt"))
+    texts = [p.read_text(encoding="utf-8")[:2000] for p in paths]
+    documents = np.asarray(assistant.embeddings.embed_documents(texts), dtype=np.float32)
+    hits = 0
+    for item in items:
+        asked = np.asarray(assistant.embeddings.embed_query(item.question), dtype=np.float32)
+        nearest = [str(paths[i]) for i in np.argsort(-(documents @ asked))[:top]]
+        dense, lexical = _sides(assistant, item.question)
+        within = [(p.chunk, 0.0) for p in assistant.retrieve(item.question, k=20, within=nearest)]
+        hits += _fused_hit(assistant, item, _weighed(dense, lexical, within))
+    return hits
+
+
+def _expanded_hits(assistant: Assistant, root: Path, items: list[EvalItem]) -> int:
+    """Items whose evidence is in the top 5 when BM25 searches each question
+    word with its nearest corpus words by the encoder (cosine >= 0.6, two at most)."""
+    vocabulary = sorted({t for p in root.rglob("*.txt") for t in tokenize(p.read_text("utf-8"))})
+    vectors = np.asarray(assistant.embeddings.embed_documents(vocabulary), dtype=np.float32)
+    hits = 0
+    for item in items:
+        words = tokenize(item.question)
+        asked = np.asarray(assistant.embeddings.embed_documents(words), dtype=np.float32)
+        near = [
+            vocabulary[j]
+            for row in asked @ vectors.T
+            for j in np.argsort(-row)[:3]
+            if row[j] >= 0.6 and vocabulary[j] not in words
+        ]
+        dense, _ = _sides(assistant, item.question)
+        _, lexical = _sides(assistant, " ".join(words + near[: 2 * len(words)]))
+        hits += _fused_hit(assistant, item, _weighed(dense, lexical))
     return hits
 
 
