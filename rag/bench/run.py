@@ -190,8 +190,10 @@ def measure_row(
         built, built_peak_mb, date = kept
         index = replace(built, disk_mb=disk_mb, reindex_s=reindex_s, reindex_answered=answered)
         index.reused_from, peak_mb = date, max(built_peak_mb, peak_mb)
-    elif options.keep:
+    elif options.keep and kept is None:  # built here, for later runs to reuse
         keep_figures(folder, index, peak_mb)
+    # A kept index whose files changed since (by hand) keeps its first build's
+    # figures on disk; this row shows what this run's re-index measured.
     return Row(label, store, index, query, peak_mb, cold_ask_ms)
 
 
