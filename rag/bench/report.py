@@ -187,8 +187,9 @@ def _scale_table(data: dict[str, Any]) -> str:
         ])  # fmt: skip
     note = ""
     if reused:
+        built = sorted({min(reused), max(reused)})
         note = (
-            f"\n\n\\* index kept from the run of {', '.join(sorted(reused))} (`--keep`): "
+            f"\n\n\\* index kept from an earlier run (`--keep`), built {' to '.join(built)}: "
             "index p/s, ratio and peak RSS (while indexing) are that run's."
         )
     return _markdown_table(head, rows) + note
