@@ -76,15 +76,16 @@ def main() -> None:
         if args.e5:
             hits = _e5_reranked_hits(haystack, items)
             print(f"| E5 second stage over the fused top 20 | {hits / len(items):.3f} |")
-        if args.documents or args.expand:  # their baseline: the default fused again here
-            again = [_weighed(*_sides(haystack, i.question)) for i in items]
-            hits = sum(_fused_hit(haystack, i, r) for i, r in zip(items, again, strict=True))
+        wanted = args.documents or args.expand
+        sides = [_sides(haystack, i.question) for i in items] if wanted else []
+        if sides:  # their baseline: the default fused again here
+            hits = sum(_fused_hit(haystack, i, *s) for i, s in zip(items, sides, strict=True))
             print(f"| the default, fused here from its two sides | {hits / len(items):.3f} |")
         if args.documents:
-            hits = _document_hits(haystack, corpus.root, items)
+            hits = _document_hits(haystack, corpus.root, items, sides)
             print(f"| dense search within the 10 nearest documents | {hits / len(items):.3f} |")
         if args.expand:
-            hits = _expanded_hits(haystack, corpus.root, items)
+            hits = _expanded_hits(haystack, corpus.root, items, sides)
             print(f"| BM25 words expanded by the encoder | {hits / len(items):.3f} |")
         print(_lost(alone, haystack, items))
 
@@ -125,38 +126,47 @@ def _sides(assistant: Assistant, question: str) -> tuple[Ranking, Ranking]:
     return sorted(dense, key=lambda c: -c[1])[:depth], sorted(lexical, key=lambda c: -c[1])[:depth]
 
 
-def _weighed(*rankings: Ranking) -> list[tuple[Ranking, float]]:
-    return [(ranking, 1.0) for ranking in rankings]
-
-
-def _fused_hit(assistant: Assistant, item: EvalItem, rankings: list[tuple[Ranking, float]]) -> bool:
-    top = reciprocal_rank_fusion(rankings, assistant.settings.rrf_k)[:5]
+def _fused_hit(
+    assistant: Assistant, item: EvalItem, dense: Ranking, lexical: Ranking, *extra: Ranking
+) -> bool:
+    """Whether the top 5 of the default's fusion (its weights), with the
+    ``extra`` rankings at weight 1, holds ``item``'s evidence."""
+    settings = assistant.settings
+    rankings = [(dense, settings.dense_weight), (lexical, settings.lexical_weight)]
+    top = reciprocal_rank_fusion(rankings + [(e, 1.0) for e in extra], settings.rrf_k)[:5]
     return evidence_rank(item, [Passage(chunk=c, score=s) for c, s in top]) is not None
 
 
-def _document_hits(assistant: Assistant, root: Path, items: list[EvalItem], top: int = 10) -> int:
+def _document_hits(
+    assistant: Assistant,
+    root: Path,
+    items: list[EvalItem],
+    sides: list[tuple[Ranking, Ranking]],
+    top: int = 10,
+) -> int:
     """Items whose evidence is in the top 5 once a dense search within the
-    ``top`` documents nearest the question joins the fusion."""
+    ``top`` documents nearest the question joins the fusion of its ``sides``."""
     paths = sorted(root.rglob("*.txt"))
     texts = [p.read_text(encoding="utf-8")[:2000] for p in paths]
     documents = np.asarray(assistant.embeddings.embed_documents(texts), dtype=np.float32)
     hits = 0
-    for item in items:
+    for item, (dense, lexical) in zip(items, sides, strict=True):
         asked = np.asarray(assistant.embeddings.embed_query(item.question), dtype=np.float32)
         nearest = [str(paths[i]) for i in np.argsort(-(documents @ asked))[:top]]
-        dense, lexical = _sides(assistant, item.question)
         within = [(p.chunk, 0.0) for p in assistant.retrieve(item.question, k=20, within=nearest)]
-        hits += _fused_hit(assistant, item, _weighed(dense, lexical, within))
+        hits += _fused_hit(assistant, item, dense, lexical, within)
     return hits
 
 
-def _expanded_hits(assistant: Assistant, root: Path, items: list[EvalItem]) -> int:
+def _expanded_hits(
+    assistant: Assistant, root: Path, items: list[EvalItem], sides: list[tuple[Ranking, Ranking]]
+) -> int:
     """Items whose evidence is in the top 5 when BM25 searches each question
     word with its nearest corpus words by the encoder (cosine >= 0.6, two at most)."""
     vocabulary = sorted({t for p in root.rglob("*.txt") for t in tokenize(p.read_text("utf-8"))})
     vectors = np.asarray(assistant.embeddings.embed_documents(vocabulary), dtype=np.float32)
     hits = 0
-    for item in items:
+    for item, (dense, _) in zip(items, sides, strict=True):
         words = tokenize(item.question)
         asked = np.asarray(assistant.embeddings.embed_documents(words), dtype=np.float32)
         near = [
@@ -165,9 +175,8 @@ def _expanded_hits(assistant: Assistant, root: Path, items: list[EvalItem]) -> i
             for j in np.argsort(-row)[:3]
             if row[j] >= 0.6 and vocabulary[j] not in words
         ]
-        dense, _ = _sides(assistant, item.question)
         _, lexical = _sides(assistant, " ".join(words + near[: 2 * len(words)]))
-        hits += _fused_hit(assistant, item, _weighed(dense, lexical))
+        hits += _fused_hit(assistant, item, dense, lexical)
     return hits
 
 

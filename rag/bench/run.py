@@ -188,8 +188,10 @@ def measure_row(
     peak_mb = memory.peak_mb
     if kept is not None and not report.with_status("indexed"):
         built, built_peak_mb, date = kept
-        index = replace(built, disk_mb=disk_mb, reindex_s=reindex_s, reindex_answered=answered)
-        index.reused_from, peak_mb = date, max(built_peak_mb, peak_mb)
+        index = replace(
+            built, disk_mb=disk_mb, reindex_s=reindex_s, reindex_answered=answered, reused_from=date
+        )
+        peak_mb = max(built_peak_mb, peak_mb)
     elif options.keep and kept is None:  # built here, for later runs to reuse
         keep_figures(folder, index, peak_mb)
     # A kept index whose files changed since (by hand) keeps its first build's
